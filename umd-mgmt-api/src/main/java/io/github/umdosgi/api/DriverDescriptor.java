@@ -71,6 +71,14 @@ public record DriverDescriptor(
     }
 
     /**
+     * @param name a candidate driver name
+     * @return whether it is 1 to 64 of {@code [A-Za-z0-9._-]} starting with a letter or digit
+     */
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    /**
      * A descriptor with default timeouts, size limit and one instance.
      *
      * @param name the driver name

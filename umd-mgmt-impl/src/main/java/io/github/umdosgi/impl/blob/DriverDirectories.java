@@ -1,0 +1,134 @@
+package io.github.umdosgi.impl.blob;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * The manager's root of private driver directories. Every child belongs to
+ * one loaded driver; whatever is found there at start-up was left by a run
+ * that died and is removed.
+ *
+ * <p>Immutable; the file system operations are safe to call from any thread.
+ */
+public final class DriverDirectories {
+
+    static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+
+    private final Path root;
+
+    /**
+     * Creates the root (owner-only) when missing and refuses a root that is a
+     * link or not a directory, so a planted path cannot redirect extraction.
+     *
+     * @param root the root directory
+     * @throws IOException the root cannot be used
+     */
+    public DriverDirectories(Path root) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        if (!Files.exists(this.root, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(this.root.getParent());
+            try {
+                Files.createDirectory(this.root, ownerOnly());
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // Another framework created it meanwhile; the checks below still apply.
+            }
+        }
+        if (Files.isSymbolicLink(this.root) || !Files.isDirectory(this.root, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("driver root " + this.root + " is not a plain directory");
+        }
+        Files.setPosixFilePermissions(this.root, OWNER_ONLY);
+    }
+
+    /** @return the root directory */
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Removes every entry under the root: leftovers of a run that died.
+     *
+     * @return how many entries were removed
+     * @throws IOException listing the root failed
+     */
+    public int removeStale() throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(root)) {
+            for (Path child : children) {
+                deleteTree(child);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Creates a fresh private directory for one driver. The name is random and
+     * the directory is created with owner-only permissions in one step, so
+     * nothing planted beforehand can take its place.
+     *
+     * @param driverName used as the name's prefix, for operators
+     * @return the new directory
+     * @throws IOException it could not be created
+     */
+    public Path create(String driverName) throws IOException {
+        return Files.createTempDirectory(root, driverName + ".", ownerOnly());
+    }
+
+    /**
+     * Deletes a file tree without following links; a missing tree is fine.
+     *
+     * @param top the tree to delete
+     * @throws IOException something could not be deleted
+     */
+    public static void deleteTree(Path top) throws IOException {
+        if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(top, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                // We own the tree; make sure a read-only directory cannot block its own deletion.
+                Files.setPosixFilePermissions(dir, OWNER_ONLY);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                deleteIfPresent(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                if (failure != null) {
+                    throw failure;
+                }
+                deleteIfPresent(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static void deleteIfPresent(Path path) throws IOException {
+        try {
+            Files.delete(path);
+        } catch (NoSuchFileException gone) {
+            // Deleted meanwhile: the goal is reached.
+        }
+    }
+
+    private static FileAttribute<Set<PosixFilePermission>> ownerOnly() {
+        return PosixFilePermissions.asFileAttribute(OWNER_ONLY);
+    }
+}

@@ -1,0 +1,119 @@
+package io.github.umdosgi.impl.blob;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URL;
+import java.nio.channels.Channels;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.Set;
+import java.nio.file.OpenOption;
+import java.util.Optional;
+
+import org.osgi.framework.Bundle;
+
+/**
+ * A handler executable extracted from its bundle into a private directory:
+ * the kernel's {@code umd_load_blob}. The file is written owner-only, then
+ * made read+execute only, and its SHA-256 is recorded so that every later
+ * exec can check the file was not changed.
+ *
+ * <p>Immutable.
+ */
+public final class HandlerBlob {
+
+    private final Path directory;
+    private final Path executable;
+    private final String sha256;
+
+    private HandlerBlob(Path directory, Path executable, String sha256) {
+        this.directory = directory;
+        this.executable = executable;
+        this.sha256 = sha256;
+    }
+
+    /**
+     * Copies a bundle entry into {@code directory} as {@code fileName}.
+     *
+     * @param bundle the bundle that embeds the handler
+     * @param entry path of the handler inside the bundle (already validated)
+     * @param expected the declared digest, if any
+     * @param directory a fresh private directory
+     * @param fileName the executable's name
+     * @return the extracted blob
+     * @throws IntegrityException the digest differs from the declared one; nothing is left
+     * @throws IOException the entry is missing or cannot be copied
+     */
+    public static HandlerBlob extract(Bundle bundle, String entry, Optional<String> expected,
+            Path directory, String fileName) throws IOException {
+        URL url = bundle.getEntry(entry);
+        if (url == null) {
+            throw new IOException("bundle " + bundle.getSymbolicName() + " has no entry '" + entry + "'");
+        }
+        Path file = directory.resolve(fileName);
+        MessageDigest digest = Sha256.newDigest();
+        // CREATE_NEW + NOFOLLOW_LINKS: never write through something planted at that name.
+        try (InputStream in = url.openStream();
+             OutputStream out = Channels.newOutputStream(Files.newByteChannel(file,
+                     Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))))) {
+            byte[] buffer = new byte[64 << 10];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+                out.write(buffer, 0, n);
+            }
+        }
+        String actual = Sha256.hex(digest.digest());
+        if (expected.isPresent() && !expected.get().equals(actual)) {
+            Files.delete(file);
+            throw new IntegrityException("handler '" + entry + "' has sha256 " + actual
+                    + " but the header declares " + expected.get());
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r-x------"));
+        return new HandlerBlob(directory, file, actual);
+    }
+
+    /**
+     * Re-hashes the file and compares it with the digest recorded at
+     * extraction. Called before every exec, restarts included.
+     *
+     * @throws IntegrityException the file changed, vanished or became a link
+     */
+    public void verify() throws IntegrityException {
+        String now;
+        try {
+            if (!Files.isRegularFile(executable, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IntegrityException("handler file " + executable + " is missing or not a regular file");
+            }
+            now = Sha256.of(executable);
+        } catch (IntegrityException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IntegrityException("handler file " + executable + " cannot be read: " + e.getMessage());
+        }
+        if (!now.equals(sha256)) {
+            throw new IntegrityException("handler file " + executable + " was modified after extraction: sha256 "
+                    + now + ", expected " + sha256);
+        }
+    }
+
+    /** @return the private directory, the handler's working directory */
+    public Path directory() {
+        return directory;
+    }
+
+    /** @return the extracted executable */
+    public Path executable() {
+        return executable;
+    }
+
+    /** @return the digest recorded at extraction */
+    public String sha256() {
+        return sha256;
+    }
+}

@@ -1,0 +1,394 @@
+package io.github.umdosgi.impl.driver;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+
+import io.github.umdosgi.api.DriverDescriptor;
+import io.github.umdosgi.api.DriverInfo;
+import io.github.umdosgi.api.DriverNotLoadedException;
+import io.github.umdosgi.api.DriverState;
+import io.github.umdosgi.api.HandlerStartException;
+import io.github.umdosgi.api.MessageTooLargeException;
+import io.github.umdosgi.api.PostStartHook;
+import io.github.umdosgi.api.UmdException;
+import io.github.umdosgi.impl.blob.DriverDirectories;
+import io.github.umdosgi.impl.blob.HandlerBlob;
+import io.github.umdosgi.impl.process.HandlerProcess;
+
+/**
+ * One user mode driver, read top to bottom as the kernel's
+ * {@code usermode_driver_mgmt.c}: {@link #load} (extract, fork, post-start
+ * hook; loaded only if all succeeded), {@link #unload} (kill, close, delete),
+ * and {@link #call} (lazy load through the declaring bundle, then one
+ * request/reply on a handler instance, which restarts a dead handler and
+ * shuts it down on any transport error).
+ *
+ * <p>Concurrency: {@link #lifecycle} serialises load, unload and restart.
+ * Calls never take it: they read the volatile {@link #loaded} snapshot and
+ * lock only the instance they use. {@link #phase}, {@link #lastError} and
+ * {@link #declaringBundle} are volatile, written under {@code lifecycle} (the
+ * last two also by callers and exit callbacks, where the latest write wins).
+ */
+public final class Driver {
+
+    /** What a successful load created; replaced as a whole, never mutated. */
+    private record Loaded(Bundle owner, DriverDescriptor descriptor, HandlerBlob blob,
+            List<HandlerInstance> instances) {
+    }
+
+    /** The arguments of the last load, kept so that an operator restart can repeat a failed one. */
+    private record LoadRequest(Bundle owner, DriverDescriptor descriptor, PostStartHook hook) {
+    }
+
+    private final String name;
+    private final DriverServices services;
+
+    private final ReentrantLock lifecycle = new ReentrantLock();
+    private volatile Loaded loaded;
+    private volatile LoadRequest lastLoad;
+    private volatile DriverState phase = DriverState.NOT_LOADED;
+    private volatile String lastError;
+    private volatile Bundle declaringBundle;
+
+    private final AtomicInteger nextInstance = new AtomicInteger();
+    private final LongAdder calls = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder starts = new LongAdder();
+
+    /**
+     * @param name the driver name
+     * @param services what the manager shares with every driver
+     */
+    public Driver(String name, DriverServices services) {
+        this.name = name;
+        this.services = services;
+    }
+
+    // ---------------------------------------------------------------- load
+
+    /**
+     * The kernel's {@code umd_mgmt_load}: extract the handler into a fresh
+     * private directory, start every instance and run its post-start hook.
+     * The driver is loaded only if all of that succeeded; otherwise it is
+     * FAILED and nothing is left behind.
+     *
+     * @param owner the bundle embedding the handler
+     * @param descriptor what to run
+     * @param hook the post-start hook, or null
+     * @throws HandlerStartException the load failed
+     */
+    public void load(Bundle owner, DriverDescriptor descriptor, PostStartHook hook) throws HandlerStartException {
+        lifecycle.lock();
+        try {
+            Loaded current = loaded;
+            if (current != null) {
+                if (current.owner().getBundleId() == owner.getBundleId()) {
+                    return;
+                }
+                throw new IllegalStateException("driver '" + name + "' is already loaded by bundle "
+                        + current.owner().getSymbolicName() + " [" + current.owner().getBundleId() + "]");
+            }
+            lastLoad = new LoadRequest(owner, descriptor, hook);
+            phase = DriverState.STARTING;
+            Path directory = null;
+            List<HandlerInstance> instances = new ArrayList<>();
+            try {
+                directory = services.directories().create(name);
+                HandlerBlob blob = HandlerBlob.extract(owner, descriptor.handler(), descriptor.sha256(), directory, name);
+                for (int i = 0; i < descriptor.instances(); i++) {
+                    HandlerInstance instance = new HandlerInstance(this, i, descriptor, blob, hook, services);
+                    instances.add(instance);
+                    instance.startAtLoad();
+                }
+                loaded = new Loaded(owner, descriptor, blob, List.copyOf(instances));
+                lastError = null;
+                phase = DriverState.IDLE;
+                services.log().info("driver '" + name + "' loaded from bundle " + owner.getSymbolicName()
+                        + " with " + instances.size() + " instance(s)");
+            } catch (IOException | UmdException | RuntimeException e) {
+                instances.forEach(HandlerInstance::close);
+                deleteQuietly(directory);
+                lastError = e instanceof UmdException ? stripPrefix(e.getMessage()) : e.getMessage();
+                phase = DriverState.FAILED;
+                services.log().error("driver '" + name + "' failed to load: " + lastError);
+                throw e instanceof HandlerStartException hse ? hse
+                        : new HandlerStartException(name, "load failed: " + lastError, e);
+            }
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    // -------------------------------------------------------------- unload
+
+    /**
+     * The kernel's {@code umd_mgmt_unload}: kill every handler (a call in
+     * flight gets a TransportException), close the pipes and delete the
+     * private directory. Does nothing when not loaded.
+     */
+    public void unload() {
+        lifecycle.lock();
+        try {
+            Loaded current = loaded;
+            if (current == null) {
+                phase = DriverState.NOT_LOADED;
+                return;
+            }
+            phase = DriverState.STOPPING;
+            loaded = null;
+            current.instances().forEach(HandlerInstance::close);
+            deleteQuietly(current.blob().directory());
+            phase = DriverState.NOT_LOADED;
+            services.log().info("driver '" + name + "' unloaded");
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- call
+
+    /**
+     * The kernel's {@code umd_mgmt_send_recv}.
+     *
+     * @param request the request payload
+     * @param timeout the call timeout, or null for the driver's default
+     * @return the reply payload
+     * @throws UmdException a typed failure; see {@link io.github.umdosgi.api.UmdManager#call}
+     */
+    public byte[] call(byte[] request, Duration timeout) throws UmdException {
+        Objects.requireNonNull(request, "request");
+        Loaded current = loaded;
+        if (current == null) {
+            current = requestLoad();
+        }
+        DriverDescriptor descriptor = current.descriptor();
+        if (request.length > descriptor.maxMessageSize()) {
+            failures.increment();
+            throw new MessageTooLargeException(name, "request of " + request.length
+                    + " bytes exceeds the maximum message size of " + descriptor.maxMessageSize());
+        }
+        Duration effective = timeout != null ? timeout : descriptor.callTimeout();
+        long deadline = System.nanoTime() + effective.toNanos();
+        HandlerInstance instance = acquireInstance(current.instances(), deadline);
+        try {
+            byte[] reply = instance.sendRecv(request, deadline);
+            calls.increment();
+            return reply;
+        } catch (UmdException e) {
+            failures.increment();
+            lastError = stripPrefix(e.getMessage());
+            throw e;
+        } finally {
+            instance.release();
+        }
+    }
+
+    /**
+     * The kernel's {@code request_module}: start the installed bundle that
+     * declares this driver (its start loads the driver through the extender)
+     * and check again.
+     */
+    private Loaded requestLoad() throws UmdException {
+        Bundle bundle = declaringBundle;
+        if (bundle != null && (bundle.getState() & (Bundle.INSTALLED | Bundle.RESOLVED)) != 0) {
+            try {
+                bundle.start();
+            } catch (BundleException | IllegalStateException e) {
+                throw new DriverNotLoadedException(name, "starting bundle " + bundle.getSymbolicName()
+                        + " failed: " + e.getMessage(), e);
+            }
+        }
+        Loaded current = loaded;
+        if (current == null) {
+            if (phase == DriverState.FAILED) {
+                throw new HandlerStartException(name, "driver is in failed state: " + lastError);
+            }
+            throw new DriverNotLoadedException(name, bundle == null
+                    ? "no installed bundle declares this driver" : "not loaded");
+        }
+        return current;
+    }
+
+    /** Prefers an idle instance; otherwise waits for the next one in turn. */
+    private HandlerInstance acquireInstance(List<HandlerInstance> instances, long deadline) throws UmdException {
+        int n = instances.size();
+        int first = Math.floorMod(nextInstance.getAndIncrement(), n);
+        for (int i = 0; i < n; i++) {
+            HandlerInstance candidate = instances.get((first + i) % n);
+            if (candidate.tryAcquire()) {
+                return candidate;
+            }
+        }
+        HandlerInstance next = instances.get(first);
+        next.acquire(deadline);
+        return next;
+    }
+
+    // ------------------------------------------------------ operator actions
+
+    /**
+     * Kills and restarts every instance; repeats a failed load.
+     *
+     * @throws UmdException not loaded, or the start failed
+     */
+    public void restart() throws UmdException {
+        lifecycle.lock();
+        try {
+            Loaded current = loaded;
+            if (current == null) {
+                LoadRequest retry = lastLoad;
+                if (phase == DriverState.FAILED && retry != null && retry.owner().getState() == Bundle.ACTIVE) {
+                    load(retry.owner(), retry.descriptor(), retry.hook());
+                    return;
+                }
+                throw new DriverNotLoadedException(name, "not loaded");
+            }
+            long deadline = System.nanoTime() + current.descriptor().startTimeout().toNanos();
+            for (HandlerInstance instance : current.instances()) {
+                instance.acquire(deadline);
+                try {
+                    instance.shutdown();
+                    instance.start();
+                } finally {
+                    instance.release();
+                }
+            }
+            lastError = null;
+            phase = DriverState.IDLE;
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /**
+     * SIGKILLs every live handler of this driver.
+     *
+     * @return how many were signalled
+     * @throws DriverNotLoadedException not loaded
+     */
+    public int kill() throws DriverNotLoadedException {
+        Loaded current = loaded;
+        if (current == null) {
+            throw new DriverNotLoadedException(name, "not loaded");
+        }
+        int killed = 0;
+        for (HandlerInstance instance : current.instances()) {
+            if (instance.kill()) {
+                killed++;
+            }
+        }
+        return killed;
+    }
+
+    // ------------------------------------------------- callbacks, snapshots
+
+    void handlerStarted() {
+        starts.increment();
+    }
+
+    /** Eager exit detection: runs on the JDK's process reaper as soon as a handler dies. */
+    void handlerExited(HandlerInstance instance, HandlerProcess process) {
+        if (process.killedByUs() || loaded == null) {
+            return;
+        }
+        String message = "handler " + process.label() + " " + process.describeExit(Duration.ZERO)
+                + "; the next call restarts it";
+        lastError = message;
+        services.log().warn("driver '" + name + "': " + message);
+    }
+
+    /**
+     * Records which installed bundle declares the driver (the extender sees
+     * the header while the bundle is merely installed), for lazy loading.
+     *
+     * @param bundle the declaring bundle, or null when it went away
+     */
+    public void declaredBy(Bundle bundle) {
+        declaringBundle = bundle;
+    }
+
+    /** @return the declaring bundle, or null */
+    public Bundle declaringBundle() {
+        return declaringBundle;
+    }
+
+    /**
+     * @param bundle a bundle
+     * @return whether the loaded handler comes from that bundle
+     */
+    public boolean isOwnedBy(Bundle bundle) {
+        Loaded current = loaded;
+        return current != null && current.owner().getBundleId() == bundle.getBundleId();
+    }
+
+    /** @return whether a handler is loaded */
+    public boolean isLoaded() {
+        return loaded != null;
+    }
+
+    /**
+     * Records a failure that happened before {@link #load} could run (a bad
+     * header), so that operators see it.
+     *
+     * @param reason what was wrong
+     */
+    public void failed(String reason) {
+        lifecycle.lock();
+        try {
+            if (loaded == null) {
+                lastError = reason;
+                phase = DriverState.FAILED;
+            }
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /** @return the driver name */
+    public String name() {
+        return name;
+    }
+
+    /** @return a consistent-enough snapshot for operators */
+    public DriverInfo snapshot() {
+        Loaded current = loaded;
+        Bundle bundle = current != null ? current.owner() : declaringBundle;
+        var instances = current == null ? List.<io.github.umdosgi.api.InstanceInfo>of()
+                : current.instances().stream().map(HandlerInstance::snapshot).toList();
+        DriverState state = phase;
+        if (state == DriverState.IDLE && instances.stream().anyMatch(io.github.umdosgi.api.InstanceInfo::busy)) {
+            state = DriverState.RUNNING;
+        }
+        return new DriverInfo(name, bundle == null ? -1 : bundle.getBundleId(),
+                bundle == null ? "" : Objects.toString(bundle.getSymbolicName(), ""), state, instances,
+                calls.sum(), failures.sum(), starts.sum(), Optional.ofNullable(lastError));
+    }
+
+    private void deleteQuietly(Path directory) {
+        if (directory == null) {
+            return;
+        }
+        try {
+            DriverDirectories.deleteTree(directory);
+        } catch (IOException e) {
+            services.log().error("driver '" + name + "': cannot delete " + directory + ": " + e.getMessage());
+        }
+    }
+
+    /** Exceptions carry "driver 'x': " already; the driver's own records do not need it twice. */
+    private String stripPrefix(String message) {
+        String prefix = "driver '" + name + "': ";
+        return message != null && message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+    }
+}

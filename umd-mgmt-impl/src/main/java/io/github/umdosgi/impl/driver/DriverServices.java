@@ -1,0 +1,19 @@
+package io.github.umdosgi.impl.driver;
+
+import java.time.Duration;
+
+import io.github.umdosgi.impl.blob.DriverDirectories;
+
+/**
+ * What every driver shares with the manager: the private directory root,
+ * the watchdog timer and the log. Immutable.
+ *
+ * @param directories the root of private directories
+ * @param watchdog the shared deadline timer
+ * @param log the log
+ * @param settleTime how long a handler without post-start hook must stay alive after its first start to count as started
+ * @param reapTimeout how long to wait for a killed handler to be reaped
+ */
+public record DriverServices(DriverDirectories directories, Watchdog watchdog, DriverLog log,
+        Duration settleTime, Duration reapTimeout) {
+}

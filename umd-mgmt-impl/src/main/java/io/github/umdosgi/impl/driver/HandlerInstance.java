@@ -1,0 +1,272 @@
+package io.github.umdosgi.impl.driver;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.github.umdosgi.api.CallTimeoutException;
+import io.github.umdosgi.api.DriverDescriptor;
+import io.github.umdosgi.api.HandlerChannel;
+import io.github.umdosgi.api.HandlerStartException;
+import io.github.umdosgi.api.InstanceInfo;
+import io.github.umdosgi.api.PostStartHook;
+import io.github.umdosgi.api.ProtocolException;
+import io.github.umdosgi.api.TransportException;
+import io.github.umdosgi.api.UmdException;
+import io.github.umdosgi.impl.blob.HandlerBlob;
+import io.github.umdosgi.impl.frame.FrameTooLargeException;
+import io.github.umdosgi.impl.process.HandlerEnvironment;
+import io.github.umdosgi.impl.process.HandlerProcess;
+
+/**
+ * One handler process slot of a loaded driver, with the kernel's
+ * {@code umd_mgmt_send_recv} semantics: calls are serialised by one lock; a
+ * call that finds the handler gone starts a new one; any transport error
+ * shuts the handler down and is returned to the caller.
+ *
+ * <p>Concurrency: {@link #lock} serialises calls, starts and shutdowns and
+ * guards {@link #process}, which is volatile only so that snapshots and
+ * {@link #kill()} can read it without the lock. {@link #closed} is set once
+ * by unload.
+ */
+final class HandlerInstance {
+
+    private final Driver driver;
+    private final int index;
+    private final DriverDescriptor descriptor;
+    private final HandlerBlob blob;
+    private final PostStartHook hook;
+    private final DriverServices services;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile HandlerProcess process;
+    private volatile boolean closed;
+    private final AtomicLong calls = new AtomicLong();
+    private final AtomicLong starts = new AtomicLong();
+
+    HandlerInstance(Driver driver, int index, DriverDescriptor descriptor, HandlerBlob blob,
+            PostStartHook hook, DriverServices services) {
+        this.driver = driver;
+        this.index = index;
+        this.descriptor = descriptor;
+        this.blob = blob;
+        this.hook = hook;
+        this.services = services;
+    }
+
+    // ---- lock ownership, chosen by the driver's dispatcher ----
+
+    boolean tryAcquire() {
+        return lock.tryLock();
+    }
+
+    void acquire(long deadline) throws UmdException {
+        try {
+            if (!lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new CallTimeoutException(driver.name(), "no handler instance became free within the call timeout");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransportException(driver.name(), "interrupted while waiting for a handler instance", e);
+        }
+    }
+
+    void release() {
+        lock.unlock();
+    }
+
+    // ---- the call path; the caller holds the lock ----
+
+    /**
+     * Sends one request and returns its reply, starting the handler first if
+     * it is not running.
+     */
+    byte[] sendRecv(byte[] request, long deadline) throws UmdException {
+        if (closed) {
+            throw new TransportException(driver.name(), "driver was unloaded");
+        }
+        HandlerProcess current = process;
+        if (current == null || !current.isAlive()) {
+            if (current != null) {
+                shutdown();
+            }
+            start();
+        }
+        return exchange(request, deadline);
+    }
+
+    /** Starts the handler and runs the post-start hook; on any failure nothing is left running. */
+    void start() throws HandlerStartException {
+        String name = driver.name();
+        HandlerProcess started;
+        try {
+            blob.verify();
+            started = HandlerProcess.start(List.of(blob.executable().toString()), blob.directory(),
+                    HandlerEnvironment.minimal(name, index, blob.directory()),
+                    "driver '" + name + "' instance " + index, services.log()::info);
+        } catch (IOException e) {
+            throw new HandlerStartException(name, "cannot start handler: " + e.getMessage(), e);
+        }
+        process = started;
+        starts.incrementAndGet();
+        driver.handlerStarted();
+        started.onExit().thenRun(() -> driver.handlerExited(this, started));
+        try {
+            if (hook != null) {
+                runHook(started);
+            }
+        } catch (HandlerStartException e) {
+            shutdown();
+            throw e;
+        }
+    }
+
+    /**
+     * Start at load time: as {@link #start()}, and a handler without a hook
+     * must also survive a short settle time, so that one which exits at once
+     * fails the load instead of the first call.
+     */
+    void startAtLoad() throws HandlerStartException {
+        start();
+        HandlerProcess started = process;
+        if (hook == null && !services.settleTime().isZero()) {
+            try {
+                started.onExit().get(services.settleTime().toNanos(), TimeUnit.NANOSECONDS);
+                String exit = started.describeExit(Duration.ZERO);
+                shutdown();
+                throw new HandlerStartException(driver.name(), "handler " + exit + " right after start");
+            } catch (TimeoutException stillRunning) {
+                // The expected case: it waits for requests.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                shutdown();
+                throw new HandlerStartException(driver.name(), "interrupted while starting", e);
+            } catch (java.util.concurrent.ExecutionException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+    }
+
+    private void runHook(HandlerProcess started) throws HandlerStartException {
+        long deadline = System.nanoTime() + descriptor.startTimeout().toNanos();
+        HandlerChannel channel = new HandlerChannel() {
+            @Override
+            public String driverName() {
+                return driver.name();
+            }
+
+            @Override
+            public byte[] call(byte[] request) throws UmdException {
+                if (process != started) {
+                    throw new TransportException(driver.name(), "post-start channel used after the hook returned");
+                }
+                return exchange(request, deadline);
+            }
+        };
+        try {
+            hook.afterStart(channel);
+        } catch (CallTimeoutException e) {
+            throw new HandlerStartException(driver.name(), "post-start hook timed out after "
+                    + descriptor.startTimeout().toMillis() + " ms", e);
+        } catch (Exception e) {
+            throw new HandlerStartException(driver.name(), "post-start hook failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** One request frame out, one reply frame in; any failure shuts the handler down. */
+    private byte[] exchange(byte[] request, long deadline) throws UmdException {
+        HandlerProcess current = process;
+        if (current.hasUnsolicitedOutput()) {
+            shutdown();
+            throw new ProtocolException(driver.name(), "handler wrote output nobody asked for; it was killed");
+        }
+        Watchdog.Alarm alarm = services.watchdog().arm(Duration.ofNanos(deadline - System.nanoTime()), current::kill);
+        byte[] reply;
+        try {
+            current.send(request);
+            reply = current.receive(descriptor.maxMessageSize());
+        } catch (FrameTooLargeException e) {
+            alarm.disarm();
+            shutdown();
+            throw new ProtocolException(driver.name(), "bad reply: " + e.getMessage() + "; handler killed", e);
+        } catch (IOException e) {
+            boolean timedOut = alarm.disarm();
+            UmdException failure = timedOut
+                    ? new CallTimeoutException(driver.name(), "no reply within the call timeout; handler killed", e)
+                    : closed
+                    ? new TransportException(driver.name(), "driver was unloaded during the call", e)
+                    : new TransportException(driver.name(), "handler " + current.describeExit(Duration.ofMillis(200))
+                            + " (" + e.getMessage() + "); it was shut down", e);
+            shutdown();
+            throw failure;
+        }
+        if (alarm.disarm()) {
+            // The reply raced the deadline; the handler is being killed, so treat it as a timeout.
+            shutdown();
+            throw new CallTimeoutException(driver.name(), "no reply within the call timeout; handler killed");
+        }
+        calls.incrementAndGet();
+        return reply;
+    }
+
+    /** The kernel's {@code shutdown_umh}: kill, reap, close. Caller holds the lock. */
+    void shutdown() {
+        HandlerProcess current = process;
+        if (current != null) {
+            process = null;
+            current.close(services.reapTimeout());
+        }
+    }
+
+    /**
+     * Unload: refuse new calls, kill the handler so a call blocked in a read
+     * returns at once, then clean up under the lock.
+     */
+    void close() {
+        closed = true;
+        kill();
+        boolean locked = false;
+        try {
+            locked = lock.tryLock(descriptor.startTimeout().toMillis() + services.reapTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            shutdown();
+        } finally {
+            if (locked) {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** @return whether a live process was signalled */
+    boolean kill() {
+        HandlerProcess current = process;
+        if (current != null && current.isAlive()) {
+            current.kill();
+            return true;
+        }
+        return false;
+    }
+
+    boolean isCurrent(HandlerProcess candidate) {
+        return process == candidate;
+    }
+
+    int index() {
+        return index;
+    }
+
+    InstanceInfo snapshot() {
+        HandlerProcess current = process;
+        OptionalLong pid = current != null && current.isAlive() ? OptionalLong.of(current.pid()) : OptionalLong.empty();
+        return new InstanceInfo(index, pid, lock.isLocked(), calls.get(), starts.get());
+    }
+}

@@ -1,0 +1,81 @@
+package io.github.umdosgi.impl.driver;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One timer shared by every driver, which kills a handler whose call or
+ * start overran its deadline. Its single thread ends after a few idle
+ * seconds, so idle drivers cost no thread.
+ *
+ * <p>Thread safe.
+ */
+public final class Watchdog implements AutoCloseable {
+
+    private final ScheduledThreadPoolExecutor timer;
+
+    /** Creates the timer; its thread starts on first use. */
+    public Watchdog() {
+        timer = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "umd-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        timer.setKeepAliveTime(5, TimeUnit.SECONDS);
+        timer.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * Runs {@code action} after {@code delay} unless disarmed first.
+     *
+     * @param delay the deadline from now
+     * @param action what to do when it passes (kill a handler)
+     * @return the alarm
+     */
+    public Alarm arm(Duration delay, Runnable action) {
+        Alarm alarm = new Alarm(action);
+        alarm.future = timer.schedule(alarm, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        return alarm;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+
+    /** One armed deadline. */
+    public static final class Alarm implements Runnable {
+        private final Runnable action;
+        // Set by the timer thread, read by the caller after disarm().
+        private volatile boolean fired;
+        private volatile ScheduledFuture<?> future;
+
+        private Alarm(Runnable action) {
+            this.action = action;
+        }
+
+        @Override
+        public void run() {
+            fired = true;
+            action.run();
+        }
+
+        /**
+         * Cancels the alarm if it has not run yet.
+         *
+         * @return whether it fired
+         */
+        public boolean disarm() {
+            future.cancel(false);
+            return fired;
+        }
+
+        /** @return whether it fired */
+        public boolean fired() {
+            return fired;
+        }
+    }
+}

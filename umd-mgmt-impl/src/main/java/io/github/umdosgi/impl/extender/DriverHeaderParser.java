@@ -1,0 +1,162 @@
+package io.github.umdosgi.impl.extender;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import io.github.umdosgi.api.DriverDescriptor;
+import io.github.umdosgi.api.UmdManager;
+
+/**
+ * Parses {@code UMD-Driver: name;handler=path[;attr=value]*[, name2;...]}.
+ * Every problem is reported as an {@link IllegalArgumentException} naming the
+ * clause and what is wrong; unknown attributes are errors, so typos never pass
+ * silently. Stateless.
+ */
+public final class DriverHeaderParser {
+
+    static final Set<String> ATTRIBUTES = Set.of("handler", "sha256", "timeout", "start-timeout",
+            "max-message", "instances", "post-start");
+
+    private DriverHeaderParser() {
+    }
+
+    /**
+     * @param header the header value
+     * @return one declaration per clause
+     * @throws IllegalArgumentException the header is malformed
+     */
+    public static List<DriverDeclaration> parse(String header) {
+        if (header == null || header.isBlank()) {
+            throw new IllegalArgumentException(UmdManager.DRIVER_HEADER + " header is empty");
+        }
+        List<DriverDeclaration> declarations = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (String clause : split(header, ',')) {
+            DriverDeclaration declaration = parseClause(clause.trim());
+            if (!names.add(declaration.descriptor().name())) {
+                throw new IllegalArgumentException("driver '" + declaration.descriptor().name()
+                        + "' is declared twice in the " + UmdManager.DRIVER_HEADER + " header");
+            }
+            declarations.add(declaration);
+        }
+        return declarations;
+    }
+
+    /**
+     * The driver names of a header, for reporting a header that fails to
+     * parse as a whole; clauses whose name is unusable are skipped.
+     *
+     * @param header the header value
+     * @return the names found
+     */
+    public static List<String> names(String header) {
+        List<String> names = new ArrayList<>();
+        for (String clause : split(header == null ? "" : header, ',')) {
+            String name = split(clause, ';').get(0).trim();
+            if (!name.isEmpty() && !name.contains("=")) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    private static DriverDeclaration parseClause(String clause) {
+        List<String> parts = split(clause, ';');
+        String name = parts.get(0).trim();
+        if (name.isEmpty() || name.contains("=")) {
+            throw new IllegalArgumentException("clause '" + clause + "' must start with a driver name");
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        for (String part : parts.subList(1, parts.size())) {
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("driver '" + name + "': '" + part.trim()
+                        + "' is not an attribute (expected key=value)");
+            }
+            String key = part.substring(0, eq).trim();
+            String value = unquote(part.substring(eq + 1).trim());
+            if (!ATTRIBUTES.contains(key)) {
+                throw new IllegalArgumentException("driver '" + name + "': unknown attribute '" + key
+                        + "' (known: " + String.join(", ", new java.util.TreeSet<>(ATTRIBUTES)) + ")");
+            }
+            if (attributes.put(key, value) != null) {
+                throw new IllegalArgumentException("driver '" + name + "': attribute '" + key + "' given twice");
+            }
+        }
+        String handler = attributes.get("handler");
+        if (handler == null) {
+            throw new IllegalArgumentException("driver '" + name + "': the handler attribute is required");
+        }
+        DriverDescriptor descriptor = DriverDescriptor.of(name, handler);
+        if (attributes.containsKey("sha256")) {
+            descriptor = descriptor.withSha256(attributes.get("sha256"));
+        }
+        if (attributes.containsKey("timeout")) {
+            descriptor = descriptor.withCallTimeout(Duration.ofMillis(number(name, "timeout", attributes)));
+        }
+        if (attributes.containsKey("start-timeout")) {
+            descriptor = descriptor.withStartTimeout(Duration.ofMillis(number(name, "start-timeout", attributes)));
+        }
+        if (attributes.containsKey("max-message")) {
+            descriptor = descriptor.withMaxMessageSize(Math.toIntExact(
+                    Math.min(number(name, "max-message", attributes), Integer.MAX_VALUE)));
+        }
+        if (attributes.containsKey("instances")) {
+            descriptor = descriptor.withInstances((int) Math.min(number(name, "instances", attributes), 1000));
+        }
+        Optional<String> hook = Optional.ofNullable(attributes.get("post-start"));
+        if (hook.isPresent() && !hook.get().matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
+            throw new IllegalArgumentException("driver '" + name + "': post-start '" + hook.get()
+                    + "' is not a class name");
+        }
+        return new DriverDeclaration(descriptor, hook);
+    }
+
+    private static long number(String name, String key, Map<String, String> attributes) {
+        String value = attributes.get(key);
+        try {
+            long n = Long.parseLong(value);
+            if (n <= 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("driver '" + name + "': " + key + "='" + value
+                    + "' is not a positive integer");
+        }
+    }
+
+    /** Splits on a separator outside double quotes. */
+    private static List<String> split(String text, char separator) {
+        List<String> parts = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        boolean quoted = false;
+        for (char c : text.toCharArray()) {
+            if (c == '"') {
+                quoted = !quoted;
+            }
+            if (c == separator && !quoted) {
+                parts.add(current.toString());
+                current.setLength(0);
+            } else {
+                current.append(c);
+            }
+        }
+        if (quoted) {
+            throw new IllegalArgumentException("unbalanced quote in '" + text + "'");
+        }
+        parts.add(current.toString());
+        return parts;
+    }
+
+    private static String unquote(String value) {
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                ? value.substring(1, value.length() - 1) : value;
+    }
+}

@@ -1,0 +1,153 @@
+package io.github.umdosgi.impl.manager;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+import io.github.umdosgi.api.DriverDescriptor;
+import io.github.umdosgi.api.DriverInfo;
+import io.github.umdosgi.api.DriverNotLoadedException;
+import io.github.umdosgi.api.PostStartHook;
+import io.github.umdosgi.api.UmdException;
+import io.github.umdosgi.api.UmdManager;
+import io.github.umdosgi.impl.blob.DriverDirectories;
+import io.github.umdosgi.impl.driver.Driver;
+import io.github.umdosgi.impl.driver.DriverLog;
+import io.github.umdosgi.impl.driver.DriverServices;
+import io.github.umdosgi.impl.driver.Watchdog;
+import io.github.umdosgi.impl.extender.DriverExtender;
+
+/**
+ * The {@link UmdManager} service. Owns the driver registry, the extender that
+ * turns {@code UMD-Driver} headers into drivers, the stop listener that
+ * unloads a driver when the bundle it came from stops, and the shared
+ * watchdog. Deactivation unloads every driver, so no handler outlives the
+ * manager.
+ *
+ * <p>Fields are written in {@link #activate} and {@link #deactivate}, which
+ * SCR never runs concurrently with each other; everything else is thread safe.
+ */
+@Component(service = UmdManager.class, immediate = true)
+public final class UmdManagerComponent implements UmdManager {
+
+    /** Framework property naming the root of private driver directories. */
+    public static final String ROOT_PROPERTY = "io.github.umdosgi.root";
+
+    @Reference(service = LoggerFactory.class)
+    private Logger logger;
+
+    private BundleContext context;
+    private Watchdog watchdog;
+    private DriverRegistry registry;
+    private DriverExtender extender;
+    private final SynchronousBundleListener stopListener = this::bundleChanged;
+
+    @Activate
+    void activate(BundleContext bundleContext) throws IOException {
+        context = bundleContext;
+        String configured = context.getProperty(ROOT_PROPERTY);
+        Path root = configured != null ? Path.of(configured) : context.getDataFile("drivers").toPath();
+        DriverDirectories directories = new DriverDirectories(root);
+        int stale = directories.removeStale();
+        if (stale > 0) {
+            logger.warn("removed {} private driver directories left by an earlier run under {}", stale, root);
+        }
+        watchdog = new Watchdog();
+        registry = new DriverRegistry(new DriverServices(directories, watchdog, new OsgiDriverLog(logger),
+                Duration.ofMillis(50), Duration.ofSeconds(5)));
+        context.addBundleListener(stopListener);
+        extender = new DriverExtender(context, registry, new OsgiDriverLog(logger));
+        extender.open();
+    }
+
+    @Deactivate
+    void deactivate() {
+        extender.close();
+        context.removeBundleListener(stopListener);
+        registry.unloadAll();
+        watchdog.close();
+    }
+
+    /** Unloads the drivers of a stopping bundle, in its own stopping thread, before it is gone. */
+    private void bundleChanged(BundleEvent event) {
+        if (event.getType() == BundleEvent.STOPPING) {
+            registry.unloadOwnedBy(event.getBundle());
+        }
+    }
+
+    @Override
+    public Optional<DriverInfo> driver(String name) {
+        return registry.find(name).map(Driver::snapshot);
+    }
+
+    @Override
+    public List<DriverInfo> drivers() {
+        return registry.all().stream().map(Driver::snapshot).toList();
+    }
+
+    @Override
+    public byte[] call(String name, byte[] request) throws UmdException {
+        return find(name).call(request, null);
+    }
+
+    @Override
+    public byte[] call(String name, byte[] request, Duration timeout) throws UmdException {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        return find(name).call(request, timeout);
+    }
+
+    @Override
+    public DriverInfo load(Bundle owner, DriverDescriptor descriptor, PostStartHook hook) throws UmdException {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(descriptor, "descriptor");
+        if ((owner.getState() & (Bundle.STARTING | Bundle.ACTIVE)) == 0) {
+            throw new IllegalStateException("bundle " + owner.getSymbolicName() + " must be starting or active to load a driver");
+        }
+        Driver driver = registry.obtain(descriptor.name());
+        driver.load(owner, descriptor, hook);
+        return driver.snapshot();
+    }
+
+    @Override
+    public void unload(String name) {
+        registry.find(name).ifPresent(driver -> {
+            driver.unload();
+            registry.forgetIfUnused(driver);
+        });
+    }
+
+    @Override
+    public DriverInfo restart(String name) throws UmdException {
+        Driver driver = find(name);
+        driver.restart();
+        return driver.snapshot();
+    }
+
+    @Override
+    public int kill(String name) throws DriverNotLoadedException {
+        return find(name).kill();
+    }
+
+    private Driver find(String name) throws DriverNotLoadedException {
+        Objects.requireNonNull(name, "name");
+        return registry.find(name).orElseThrow(() -> new DriverNotLoadedException(name,
+                "no installed bundle declares this driver"));
+    }
+}

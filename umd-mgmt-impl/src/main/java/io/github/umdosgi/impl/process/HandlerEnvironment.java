@@ -1,0 +1,34 @@
+package io.github.umdosgi.impl.process;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The fixed, minimal environment a handler gets. Nothing of the JVM's own
+ * environment is passed on, so secrets in it cannot leak to foreign code.
+ */
+public final class HandlerEnvironment {
+
+    private static final String PATH = "/usr/local/bin:/usr/bin:/bin";
+
+    private HandlerEnvironment() {
+    }
+
+    /**
+     * @param driverName the driver
+     * @param instance the instance index
+     * @param privateDirectory the handler's working directory, also its HOME and TMPDIR
+     * @return the complete environment
+     */
+    public static Map<String, String> minimal(String driverName, int instance, Path privateDirectory) {
+        Map<String, String> env = new TreeMap<>();
+        env.put("PATH", PATH);
+        env.put("LANG", "C");
+        env.put("HOME", privateDirectory.toString());
+        env.put("TMPDIR", privateDirectory.toString());
+        env.put("UMD_DRIVER", driverName);
+        env.put("UMD_INSTANCE", Integer.toString(instance));
+        return env;
+    }
+}

@@ -1,0 +1,120 @@
+package io.github.umdosgi.impl.shell;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import io.github.umdosgi.api.DriverInfo;
+import io.github.umdosgi.api.InstanceInfo;
+import io.github.umdosgi.api.UmdException;
+import io.github.umdosgi.api.UmdManager;
+
+/**
+ * Gogo commands in scope {@code umd}. Each returns its output as text, and
+ * reports a failure by throwing an exception whose message is a one-line
+ * reason, which makes the command fail. Stateless beyond its reference.
+ */
+@Component(service = UmdCommands.class, property = {
+        "osgi.command.scope=umd",
+        "osgi.command.function=list",
+        "osgi.command.function=info",
+        "osgi.command.function=send",
+        "osgi.command.function=restart",
+        "osgi.command.function=kill"})
+public final class UmdCommands {
+
+    @Reference
+    private UmdManager manager;
+
+    /** @return one line per driver */
+    public String list() {
+        List<DriverInfo> drivers = manager.drivers();
+        if (drivers.isEmpty()) {
+            return "no drivers";
+        }
+        StringBuilder out = new StringBuilder(String.format("%-20s %-11s %-15s %8s %8s %7s  %s%n",
+                "NAME", "STATE", "PIDS", "CALLS", "FAILURES", "STARTS", "BUNDLE"));
+        for (DriverInfo d : drivers) {
+            out.append(String.format("%-20s %-11s %-15s %8d %8d %7d  %s%n", d.name(), d.state(), pids(d),
+                    d.calls(), d.failures(), d.starts(), bundle(d)));
+        }
+        return out.toString().stripTrailing();
+    }
+
+    /**
+     * @param name a driver name
+     * @return the driver's details
+     */
+    public String info(String name) {
+        DriverInfo d = manager.driver(requireName(name))
+                .orElseThrow(() -> new IllegalArgumentException("no driver named '" + name + "'"));
+        StringBuilder out = new StringBuilder();
+        out.append("name:       ").append(d.name()).append('\n');
+        out.append("bundle:     ").append(bundle(d)).append('\n');
+        out.append("state:      ").append(d.state()).append('\n');
+        out.append("calls:      ").append(d.calls()).append('\n');
+        out.append("failures:   ").append(d.failures()).append('\n');
+        out.append("starts:     ").append(d.starts()).append('\n');
+        out.append("last error: ").append(d.lastError().orElse("-")).append('\n');
+        for (InstanceInfo i : d.instances()) {
+            out.append(String.format("instance %d: pid %s, %s, %d calls, %d starts%n", i.index(),
+                    i.pid().isPresent() ? Long.toString(i.pid().getAsLong()) : "-",
+                    i.busy() ? "busy" : "idle", i.calls(), i.starts()));
+        }
+        return out.toString().stripTrailing();
+    }
+
+    /**
+     * @param name a driver name
+     * @param text the request, sent as UTF-8
+     * @return the reply, as text when printable, else as hex
+     * @throws UmdException the call failed
+     */
+    public String send(String name, String text) throws UmdException {
+        if (text == null) {
+            throw new IllegalArgumentException("usage: umd:send NAME TEXT");
+        }
+        byte[] reply = manager.call(requireName(name), text.getBytes(StandardCharsets.UTF_8));
+        return ReplyFormat.format(reply);
+    }
+
+    /**
+     * @param name a driver name
+     * @return the driver's state after the restart
+     * @throws UmdException the restart failed
+     */
+    public String restart(String name) throws UmdException {
+        DriverInfo d = manager.restart(requireName(name));
+        return "driver '" + d.name() + "' restarted, pids " + pids(d);
+    }
+
+    /**
+     * @param name a driver name
+     * @return how many handlers were killed
+     * @throws UmdException the driver is not loaded
+     */
+    public String kill(String name) throws UmdException {
+        int killed = manager.kill(requireName(name));
+        return "sent SIGKILL to " + killed + " handler process(es) of driver '" + name + "'";
+    }
+
+    private static String requireName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a driver name is required");
+        }
+        return name;
+    }
+
+    private static String pids(DriverInfo d) {
+        String pids = d.instances().stream().filter(i -> i.pid().isPresent())
+                .map(i -> Long.toString(i.pid().getAsLong())).collect(Collectors.joining(","));
+        return pids.isEmpty() ? "-" : pids;
+    }
+
+    private static String bundle(DriverInfo d) {
+        return d.bundleId() < 0 ? "-" : d.bundleSymbolicName() + " [" + d.bundleId() + "]";
+    }
+}
