@@ -15,8 +15,6 @@ import java.util.Set;
 import java.nio.file.OpenOption;
 import java.util.Optional;
 
-import org.osgi.framework.Bundle;
-
 /**
  * A handler executable extracted from its bundle into a private directory:
  * the kernel's {@code umd_load_blob}. The file is written owner-only, then
@@ -38,10 +36,10 @@ public final class HandlerBlob {
     }
 
     /**
-     * Copies a bundle entry into {@code directory} as {@code fileName}.
+     * Copies a handler into {@code directory} as {@code fileName}.
      *
-     * @param bundle the bundle that embeds the handler
-     * @param entry path of the handler inside the bundle (already validated)
+     * @param source where to read the handler, a bundle entry's URL; null when the bundle lacks the entry
+     * @param entry path of the handler inside the bundle (already validated), for messages
      * @param expected the declared digest, if any
      * @param directory a fresh private directory
      * @param fileName the executable's name
@@ -49,16 +47,15 @@ public final class HandlerBlob {
      * @throws IntegrityException the digest differs from the declared one; nothing is left
      * @throws IOException the entry is missing or cannot be copied
      */
-    public static HandlerBlob extract(Bundle bundle, String entry, Optional<String> expected,
+    public static HandlerBlob extract(URL source, String entry, Optional<String> expected,
             Path directory, String fileName) throws IOException {
-        URL url = bundle.getEntry(entry);
-        if (url == null) {
-            throw new IOException("bundle " + bundle.getSymbolicName() + " has no entry '" + entry + "'");
+        if (source == null) {
+            throw new IOException("the bundle has no entry '" + entry + "'");
         }
         Path file = directory.resolve(fileName);
         MessageDigest digest = Sha256.newDigest();
         // CREATE_NEW + NOFOLLOW_LINKS: never write through something planted at that name.
-        try (InputStream in = url.openStream();
+        try (InputStream in = source.openStream();
              OutputStream out = Channels.newOutputStream(Files.newByteChannel(file,
                      Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))))) {

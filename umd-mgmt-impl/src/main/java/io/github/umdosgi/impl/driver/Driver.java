@@ -105,7 +105,7 @@ public final class Driver {
             List<HandlerInstance> instances = new ArrayList<>();
             try {
                 directory = services.directories().create(name);
-                HandlerBlob blob = HandlerBlob.extract(owner, descriptor.handler(), descriptor.sha256(), directory, name);
+                HandlerBlob blob = HandlerBlob.extract(owner.getEntry(descriptor.handler()), descriptor.handler(), descriptor.sha256(), directory, name);
                 for (int i = 0; i < descriptor.instances(); i++) {
                     HandlerInstance instance = new HandlerInstance(this, i, descriptor, blob, hook, services);
                     instances.add(instance);

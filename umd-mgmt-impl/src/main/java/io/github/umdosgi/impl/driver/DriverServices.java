@@ -3,6 +3,7 @@ package io.github.umdosgi.impl.driver;
 import java.time.Duration;
 
 import io.github.umdosgi.impl.blob.DriverDirectories;
+import io.github.umdosgi.impl.process.ProcessSpawner;
 
 /**
  * What every driver shares with the manager: the private directory root,
@@ -10,10 +11,11 @@ import io.github.umdosgi.impl.blob.DriverDirectories;
  *
  * @param directories the root of private directories
  * @param watchdog the shared deadline timer
+ * @param spawner forks every handler
  * @param log the log
  * @param settleTime how long a handler without post-start hook must stay alive after its first start to count as started
  * @param reapTimeout how long to wait for a killed handler to be reaped
  */
-public record DriverServices(DriverDirectories directories, Watchdog watchdog, DriverLog log,
+public record DriverServices(DriverDirectories directories, Watchdog watchdog, ProcessSpawner spawner, DriverLog log,
         Duration settleTime, Duration reapTimeout) {
 }

@@ -97,7 +97,9 @@ final class HandlerInstance {
             }
             start();
         }
-        return exchange(request, deadline);
+        byte[] reply = exchange(request, deadline);
+        calls.incrementAndGet();
+        return reply;
     }
 
     /** Starts the handler and runs the post-start hook; on any failure nothing is left running. */
@@ -106,7 +108,7 @@ final class HandlerInstance {
         HandlerProcess started;
         try {
             blob.verify();
-            started = HandlerProcess.start(List.of(blob.executable().toString()), blob.directory(),
+            started = HandlerProcess.start(services.spawner(), List.of(blob.executable().toString()), blob.directory(),
                     HandlerEnvironment.minimal(name, index, blob.directory()),
                     "driver '" + name + "' instance " + index, services.log()::info);
         } catch (IOException e) {
@@ -137,7 +139,7 @@ final class HandlerInstance {
         if (hook == null && !services.settleTime().isZero()) {
             try {
                 started.onExit().get(services.settleTime().toNanos(), TimeUnit.NANOSECONDS);
-                String exit = started.describeExit(Duration.ZERO);
+                String exit = started.describeExit(Duration.ZERO) + started.lastStderr(Duration.ofMillis(200));
                 shutdown();
                 throw new HandlerStartException(driver.name(), "handler " + exit + " right after start");
             } catch (TimeoutException stillRunning) {
@@ -174,7 +176,8 @@ final class HandlerInstance {
             throw new HandlerStartException(driver.name(), "post-start hook timed out after "
                     + descriptor.startTimeout().toMillis() + " ms", e);
         } catch (Exception e) {
-            throw new HandlerStartException(driver.name(), "post-start hook failed: " + e.getMessage(), e);
+            String stderr = started.isAlive() ? "" : started.lastStderr(Duration.ofMillis(200));
+            throw new HandlerStartException(driver.name(), "post-start hook failed: " + e.getMessage() + stderr, e);
         }
     }
 
@@ -210,7 +213,6 @@ final class HandlerInstance {
             shutdown();
             throw new CallTimeoutException(driver.name(), "no reply within the call timeout; handler killed");
         }
-        calls.incrementAndGet();
         return reply;
     }
 

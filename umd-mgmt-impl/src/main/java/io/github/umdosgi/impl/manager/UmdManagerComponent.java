@@ -30,6 +30,7 @@ import io.github.umdosgi.impl.driver.DriverLog;
 import io.github.umdosgi.impl.driver.DriverServices;
 import io.github.umdosgi.impl.driver.Watchdog;
 import io.github.umdosgi.impl.extender.DriverExtender;
+import io.github.umdosgi.impl.process.ProcessSpawner;
 
 /**
  * The {@link UmdManager} service. Owns the driver registry, the extender that
@@ -52,6 +53,7 @@ public final class UmdManagerComponent implements UmdManager {
 
     private BundleContext context;
     private Watchdog watchdog;
+    private ProcessSpawner spawner;
     private DriverRegistry registry;
     private DriverExtender extender;
     private final SynchronousBundleListener stopListener = this::bundleChanged;
@@ -67,7 +69,11 @@ public final class UmdManagerComponent implements UmdManager {
             logger.warn("removed {} private driver directories left by an earlier run under {}", stale, root);
         }
         watchdog = new Watchdog();
-        registry = new DriverRegistry(new DriverServices(directories, watchdog, new OsgiDriverLog(logger),
+        spawner = ProcessSpawner.withParentDeathGuard();
+        if (!spawner.guarded()) {
+            logger.warn("setpriv not found: handlers that ignore end of stdin may outlive a killed JVM");
+        }
+        registry = new DriverRegistry(new DriverServices(directories, watchdog, spawner, new OsgiDriverLog(logger),
                 Duration.ofMillis(50), Duration.ofSeconds(5)));
         context.addBundleListener(stopListener);
         extender = new DriverExtender(context, registry, new OsgiDriverLog(logger));
@@ -80,6 +86,7 @@ public final class UmdManagerComponent implements UmdManager {
         context.removeBundleListener(stopListener);
         registry.unloadAll();
         watchdog.close();
+        spawner.close();
     }
 
     /** Unloads the drivers of a stopping bundle, in its own stopping thread, before it is gone. */

@@ -44,6 +44,7 @@ public final class HandlerProcess {
      * environment; stdin and stdout are pipes, stderr goes line by line to
      * {@code stderrLines}.
      *
+     * @param spawner forks from its long-lived thread, behind the parent-death guard
      * @param command the executable (and wrapper arguments before it, if any)
      * @param workingDirectory the private directory
      * @param environment the complete environment
@@ -52,7 +53,7 @@ public final class HandlerProcess {
      * @return the started handler
      * @throws IOException the exec failed
      */
-    public static HandlerProcess start(List<String> command, Path workingDirectory, Map<String, String> environment,
+    public static HandlerProcess start(ProcessSpawner spawner, List<String> command, Path workingDirectory, Map<String, String> environment,
             String label, Consumer<String> stderrLines) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workingDirectory.toFile())
@@ -61,7 +62,7 @@ public final class HandlerProcess {
                 .redirectError(ProcessBuilder.Redirect.PIPE);
         builder.environment().clear();
         builder.environment().putAll(environment);
-        Process process = builder.start();
+        Process process = spawner.spawn(builder);
         String fullLabel = label + " pid " + process.pid();
         StderrPump pump = StderrPump.start(process.getErrorStream(), fullLabel, stderrLines);
         return new HandlerProcess(process, pump, fullLabel);
@@ -153,6 +154,19 @@ public final class HandlerProcess {
         closeQuietly(toHandler);
         closeQuietly(fromHandler);
         stderr.awaitEnd(reapTimeout);
+    }
+
+    /**
+     * Waits briefly for the stderr pump to catch up, then returns the
+     * handler's last stderr line: often the reason it died.
+     *
+     * @param wait how long to wait for the pump to reach end of stream
+     * @return "; stderr: <line>", or an empty string
+     */
+    public String lastStderr(Duration wait) {
+        stderr.awaitEnd(wait);
+        String line = stderr.lastLine();
+        return line == null || line.isBlank() ? "" : "; its last stderr line: " + line.strip();
     }
 
     /**

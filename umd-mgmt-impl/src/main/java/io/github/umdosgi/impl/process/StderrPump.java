@@ -26,6 +26,9 @@ final class StderrPump implements Runnable {
     private final Consumer<String> lines;
     private final Thread thread;
 
+    // Written by the pump thread, read by whoever reports why a handler failed.
+    private volatile String lastLine;
+
     private long windowStart;
     private int linesInWindow;
     private long suppressed;
@@ -42,6 +45,11 @@ final class StderrPump implements Runnable {
         StderrPump pump = new StderrPump(stderr, label, lines);
         pump.thread.start();
         return pump;
+    }
+
+    /** @return the last line the handler wrote to stderr, or null */
+    String lastLine() {
+        return lastLine;
     }
 
     void awaitEnd(Duration timeout) {
@@ -79,6 +87,8 @@ final class StderrPump implements Runnable {
     }
 
     private void emit(ByteArrayOutputStream line) {
+        String text = line.toString(StandardCharsets.UTF_8);
+        lastLine = text;
         long now = System.nanoTime();
         if (now - windowStart > 1_000_000_000L) {
             if (suppressed > 0) {
@@ -89,7 +99,7 @@ final class StderrPump implements Runnable {
             linesInWindow = 0;
         }
         if (linesInWindow++ < LINES_PER_SECOND) {
-            lines.accept(label + ": " + line.toString(StandardCharsets.UTF_8));
+            lines.accept(label + ": " + text);
         } else {
             suppressed++;
         }

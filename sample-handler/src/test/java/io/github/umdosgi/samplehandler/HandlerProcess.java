@@ -1,0 +1,105 @@
+package io.github.umdosgi.samplehandler;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+
+/** A started handler binary with framed I/O helpers, for the tests only. */
+final class HandlerProcess implements AutoCloseable {
+
+    private final Process process;
+    private final DataOutputStream in;
+    private final DataInputStream out;
+
+    private HandlerProcess(Process process) {
+        this.process = process;
+        this.in = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
+        this.out = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
+    }
+
+    /** Where the build put the binaries; surefire passes it, the fallback serves IDE runs. */
+    static Path binary(String name) {
+        Path dir = Paths.get(System.getProperty("handler.bin.dir", "target/classes/bin"));
+        Path bin = dir.resolve(name);
+        if (!Files.isRegularFile(bin)) {
+            throw new IllegalStateException("handler binary not built: " + bin.toAbsolutePath());
+        }
+        return bin;
+    }
+
+    static HandlerProcess start(String name) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(binary(name).toAbsolutePath().toString());
+        // Handlers must not need an environment; an empty one proves it.
+        pb.environment().clear();
+        // Handler logs stay visible in the test output without a pipe to drain.
+        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+        return new HandlerProcess(pb.start());
+    }
+
+    void writeFrame(byte[] payload) throws IOException {
+        in.writeInt(payload.length);
+        in.write(payload);
+        in.flush();
+    }
+
+    /** Writes only a header: lets tests announce lengths without sending the bytes. */
+    void writeRaw(byte[] bytes) throws IOException {
+        in.write(bytes);
+        in.flush();
+    }
+
+    byte[] readFrame() throws IOException {
+        long len = Integer.toUnsignedLong(out.readInt());
+        if (len > (256L << 20)) {
+            throw new IOException("reply length " + len + " is implausible");
+        }
+        byte[] payload = new byte[(int) len];
+        out.readFully(payload);
+        return payload;
+    }
+
+    byte[] call(byte[] request) throws IOException {
+        writeFrame(request);
+        return readFrame();
+    }
+
+    /** Closes stdin and waits for the exit status. */
+    int closeInputAndWait() throws IOException, InterruptedException {
+        in.close();
+        return waitForExit();
+    }
+
+    int waitForExit() throws InterruptedException {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("handler did not exit within 10 s");
+        }
+        return process.exitValue();
+    }
+
+    /** True when stdout has no more data (the handler wrote nothing beyond its replies). */
+    boolean stdoutAtEof() throws IOException {
+        try {
+            out.readByte();
+            return false;
+        } catch (EOFException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
