@@ -1,6 +1,7 @@
 package io.github.umdosgi.api;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -17,6 +18,11 @@ import java.util.regex.Pattern;
  * @param startTimeout how long a start plus its post-start hook may take; positive
  * @param maxMessageSize maximum request and reply payload size in bytes; positive
  * @param instances number of handler processes run side by side; 1 to 64
+ * @param restartPolicy when to stop restarting a handler that keeps dying
+ * @param environment names of variables of the JVM's environment passed on to the handler
+ *        (an allowlist; by default none: the handler gets only a fixed minimal environment)
+ * @param wrapper a launch wrapper put before the handler's path, such as
+ *        {@code [setpriv, --no-new-privs, --]} or {@code [prlimit, --as=268435456, --]}; empty by default
  */
 public record DriverDescriptor(
         String name,
@@ -25,9 +31,13 @@ public record DriverDescriptor(
         Duration callTimeout,
         Duration startTimeout,
         int maxMessageSize,
-        int instances) {
+        int instances,
+        RestartPolicy restartPolicy,
+        List<String> environment,
+        List<String> wrapper) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
     /** Default time a handler start and its post-start hook may take: 10 seconds. */
@@ -47,6 +57,9 @@ public record DriverDescriptor(
         Objects.requireNonNull(sha256, "sha256");
         Objects.requireNonNull(callTimeout, "callTimeout");
         Objects.requireNonNull(startTimeout, "startTimeout");
+        Objects.requireNonNull(restartPolicy, "restartPolicy");
+        environment = List.copyOf(environment);
+        wrapper = List.copyOf(wrapper);
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("invalid driver name '" + name
                     + "': use 1 to 64 of [A-Za-z0-9._-], starting with a letter or digit");
@@ -68,6 +81,21 @@ public record DriverDescriptor(
         if (instances < 1 || instances > MAX_INSTANCES) {
             throw new IllegalArgumentException("instances must be between 1 and " + MAX_INSTANCES + ": " + instances);
         }
+        for (String variable : environment) {
+            if (!ENV_NAME.matcher(variable).matches()) {
+                throw new IllegalArgumentException("invalid environment variable name '" + variable
+                        + "' for driver '" + name + "'");
+            }
+        }
+        for (String word : wrapper) {
+            if (word.isEmpty() || word.contains("\0")) {
+                throw new IllegalArgumentException("invalid wrapper word '" + word + "' for driver '" + name + "'");
+            }
+        }
+        if (!wrapper.isEmpty() && !wrapper.get(0).startsWith("/")) {
+            throw new IllegalArgumentException("wrapper of driver '" + name
+                    + "' must start with an absolute path, not '" + wrapper.get(0) + "'");
+        }
     }
 
     /**
@@ -87,7 +115,8 @@ public record DriverDescriptor(
      */
     public static DriverDescriptor of(String name, String handler) {
         return new DriverDescriptor(name, handler, Optional.empty(), UmdManager.DEFAULT_CALL_TIMEOUT,
-                DEFAULT_START_TIMEOUT, UmdManager.DEFAULT_MAX_MESSAGE_SIZE, 1);
+                DEFAULT_START_TIMEOUT, UmdManager.DEFAULT_MAX_MESSAGE_SIZE, 1, RestartPolicy.DEFAULT,
+                List.of(), List.of());
     }
 
     /**
@@ -95,7 +124,8 @@ public record DriverDescriptor(
      * @return a copy with that digest
      */
     public DriverDescriptor withSha256(String hex) {
-        return new DriverDescriptor(name, handler, Optional.of(hex), callTimeout, startTimeout, maxMessageSize, instances);
+        return new DriverDescriptor(name, handler, Optional.of(hex), callTimeout, startTimeout, maxMessageSize, instances,
+                restartPolicy, environment, wrapper);
     }
 
     /**
@@ -103,7 +133,8 @@ public record DriverDescriptor(
      * @return a copy with that timeout
      */
     public DriverDescriptor withCallTimeout(Duration timeout) {
-        return new DriverDescriptor(name, handler, sha256, timeout, startTimeout, maxMessageSize, instances);
+        return new DriverDescriptor(name, handler, sha256, timeout, startTimeout, maxMessageSize, instances,
+                restartPolicy, environment, wrapper);
     }
 
     /**
@@ -111,7 +142,8 @@ public record DriverDescriptor(
      * @return a copy with that timeout
      */
     public DriverDescriptor withStartTimeout(Duration timeout) {
-        return new DriverDescriptor(name, handler, sha256, callTimeout, timeout, maxMessageSize, instances);
+        return new DriverDescriptor(name, handler, sha256, callTimeout, timeout, maxMessageSize, instances,
+                restartPolicy, environment, wrapper);
     }
 
     /**
@@ -119,7 +151,8 @@ public record DriverDescriptor(
      * @return a copy with that limit
      */
     public DriverDescriptor withMaxMessageSize(int bytes) {
-        return new DriverDescriptor(name, handler, sha256, callTimeout, startTimeout, bytes, instances);
+        return new DriverDescriptor(name, handler, sha256, callTimeout, startTimeout, bytes, instances,
+                restartPolicy, environment, wrapper);
     }
 
     /**
@@ -127,7 +160,35 @@ public record DriverDescriptor(
      * @return a copy with that count
      */
     public DriverDescriptor withInstances(int count) {
-        return new DriverDescriptor(name, handler, sha256, callTimeout, startTimeout, maxMessageSize, count);
+        return new DriverDescriptor(name, handler, sha256, callTimeout, startTimeout, maxMessageSize, count,
+                restartPolicy, environment, wrapper);
+    }
+
+    /**
+     * @param policy the restart policy
+     * @return a copy with that policy
+     */
+    public DriverDescriptor withRestartPolicy(RestartPolicy policy) {
+        return new DriverDescriptor(name, handler, sha256, callTimeout, startTimeout, maxMessageSize, instances,
+                policy, environment, wrapper);
+    }
+
+    /**
+     * @param variables names of JVM environment variables to pass on
+     * @return a copy with that allowlist
+     */
+    public DriverDescriptor withEnvironment(List<String> variables) {
+        return new DriverDescriptor(name, handler, sha256, callTimeout, startTimeout, maxMessageSize, instances,
+                restartPolicy, variables, wrapper);
+    }
+
+    /**
+     * @param command the wrapper's argv, put before the handler's path
+     * @return a copy with that wrapper
+     */
+    public DriverDescriptor withWrapper(List<String> command) {
+        return new DriverDescriptor(name, handler, sha256, callTimeout, startTimeout, maxMessageSize, instances,
+                restartPolicy, environment, command);
     }
 
     private static void checkHandlerPath(String path) {

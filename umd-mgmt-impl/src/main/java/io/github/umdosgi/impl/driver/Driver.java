@@ -44,7 +44,7 @@ public final class Driver {
 
     /** What a successful load created; replaced as a whole, never mutated. */
     private record Loaded(Bundle owner, DriverDescriptor descriptor, HandlerBlob blob,
-            List<HandlerInstance> instances) {
+            List<HandlerInstance> instances, RestartTracker restarts) {
     }
 
     /** The arguments of the last load, kept so that an operator restart can repeat a failed one. */
@@ -111,7 +111,8 @@ public final class Driver {
                     instances.add(instance);
                     instance.startAtLoad();
                 }
-                loaded = new Loaded(owner, descriptor, blob, List.copyOf(instances));
+                loaded = new Loaded(owner, descriptor, blob, List.copyOf(instances),
+                        new RestartTracker(descriptor.restartPolicy()));
                 lastError = null;
                 phase = DriverState.IDLE;
                 services.log().info("driver '" + name + "' loaded from bundle " + owner.getSymbolicName()
@@ -172,6 +173,10 @@ public final class Driver {
         if (current == null) {
             current = requestLoad();
         }
+        if (phase == DriverState.FAILED) {
+            failures.increment();
+            throw new HandlerStartException(name, "driver is in failed state: " + lastError);
+        }
         DriverDescriptor descriptor = current.descriptor();
         if (request.length > descriptor.maxMessageSize()) {
             failures.increment();
@@ -183,6 +188,7 @@ public final class Driver {
         HandlerInstance instance = acquireInstance(current.instances(), deadline);
         try {
             byte[] reply = instance.sendRecv(request, deadline);
+            current.restarts().succeeded();
             calls.increment();
             return reply;
         } catch (UmdException e) {
@@ -264,6 +270,8 @@ public final class Driver {
                     instance.release();
                 }
             }
+            loaded = new Loaded(current.owner(), current.descriptor(), current.blob(), current.instances(),
+                    new RestartTracker(current.descriptor().restartPolicy()));
             lastError = null;
             phase = DriverState.IDLE;
         } finally {
@@ -292,6 +300,38 @@ public final class Driver {
     }
 
     // ------------------------------------------------- callbacks, snapshots
+
+    /**
+     * The supervisor's decision before an instance restarts a dead handler:
+     * wait the backoff, or give up for good when the restart intensity is
+     * exceeded (state FAILED, every handler killed).
+     */
+    void beforeRestart(long deadline) throws HandlerStartException {
+        Loaded current = loaded;
+        if (current == null) {
+            throw new HandlerStartException(name, "driver was unloaded");
+        }
+        long backoff = current.restarts().admit(System.nanoTime());
+        if (backoff == RestartTracker.REFUSED) {
+            var policy = current.restarts().policy();
+            String reason = "handler needed more than " + policy.intensity() + " restarts within "
+                    + policy.period().toMillis() + " ms; restarting stopped until an operator restart or a bundle restart";
+            lastError = reason;
+            phase = DriverState.FAILED;
+            current.instances().forEach(HandlerInstance::kill);
+            services.log().error("driver '" + name + "': " + reason);
+            throw new HandlerStartException(name, reason);
+        }
+        long wait = Math.min(backoff, deadline - System.nanoTime());
+        if (wait > 0) {
+            try {
+                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HandlerStartException(name, "interrupted during restart backoff", e);
+            }
+        }
+    }
 
     void handlerStarted() {
         starts.increment();

@@ -2,6 +2,7 @@ package io.github.umdosgi.impl.driver;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -95,6 +96,7 @@ final class HandlerInstance {
             if (current != null) {
                 shutdown();
             }
+            driver.beforeRestart(deadline);
             start();
         }
         byte[] reply = exchange(request, deadline);
@@ -108,8 +110,10 @@ final class HandlerInstance {
         HandlerProcess started;
         try {
             blob.verify();
-            started = HandlerProcess.start(services.spawner(), List.of(blob.executable().toString()), blob.directory(),
-                    HandlerEnvironment.minimal(name, index, blob.directory()),
+            List<String> command = new ArrayList<>(descriptor.wrapper());
+            command.add(blob.executable().toString());
+            started = HandlerProcess.start(services.spawner(), command, blob.directory(),
+                    HandlerEnvironment.of(name, index, blob.directory(), descriptor.environment()),
                     "driver '" + name + "' instance " + index, services.log()::info);
         } catch (IOException e) {
             throw new HandlerStartException(name, "cannot start handler: " + e.getMessage(), e);

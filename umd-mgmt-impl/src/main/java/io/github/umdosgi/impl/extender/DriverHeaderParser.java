@@ -21,7 +21,7 @@ import io.github.umdosgi.api.UmdManager;
 public final class DriverHeaderParser {
 
     static final Set<String> ATTRIBUTES = Set.of("handler", "sha256", "timeout", "start-timeout",
-            "max-message", "instances", "post-start");
+            "max-message", "instances", "post-start", "restart-intensity", "restart-period", "env", "wrapper");
 
     private DriverHeaderParser() {
     }
@@ -94,6 +94,7 @@ public final class DriverHeaderParser {
             throw new IllegalArgumentException("driver '" + name + "': the handler attribute is required");
         }
         DriverDescriptor descriptor = DriverDescriptor.of(name, handler);
+        // From here on, invalid values are rejected by DriverDescriptor with a message naming the driver.
         if (attributes.containsKey("sha256")) {
             descriptor = descriptor.withSha256(attributes.get("sha256"));
         }
@@ -109,6 +110,21 @@ public final class DriverHeaderParser {
         }
         if (attributes.containsKey("instances")) {
             descriptor = descriptor.withInstances((int) Math.min(number(name, "instances", attributes), 1000));
+        }
+        if (attributes.containsKey("restart-intensity") || attributes.containsKey("restart-period")) {
+            var policy = descriptor.restartPolicy();
+            int intensity = attributes.containsKey("restart-intensity")
+                    ? (int) Math.min(number(name, "restart-intensity", attributes), Integer.MAX_VALUE)
+                    : policy.intensity();
+            Duration period = attributes.containsKey("restart-period")
+                    ? Duration.ofMillis(number(name, "restart-period", attributes)) : policy.period();
+            descriptor = descriptor.withRestartPolicy(policy.withIntensity(intensity, period));
+        }
+        if (attributes.containsKey("env")) {
+            descriptor = descriptor.withEnvironment(words(attributes.get("env")));
+        }
+        if (attributes.containsKey("wrapper")) {
+            descriptor = descriptor.withWrapper(words(attributes.get("wrapper")));
         }
         Optional<String> hook = Optional.ofNullable(attributes.get("post-start"));
         if (hook.isPresent() && !hook.get().matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
@@ -130,6 +146,11 @@ public final class DriverHeaderParser {
             throw new IllegalArgumentException("driver '" + name + "': " + key + "='" + value
                     + "' is not a positive integer");
         }
+    }
+
+    /** Splits a list value on spaces and commas. */
+    static List<String> words(String value) {
+        return java.util.Arrays.stream(value.trim().split("[\\s,]+")).filter(w -> !w.isEmpty()).toList();
     }
 
     /** Splits on a separator outside double quotes. */

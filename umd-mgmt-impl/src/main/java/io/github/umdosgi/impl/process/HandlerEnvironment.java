@@ -1,6 +1,7 @@
 package io.github.umdosgi.impl.process;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -19,10 +20,18 @@ public final class HandlerEnvironment {
      * @param driverName the driver
      * @param instance the instance index
      * @param privateDirectory the handler's working directory, also its HOME and TMPDIR
+     * @param allowed names of JVM environment variables passed on when set; they cannot override the fixed ones
      * @return the complete environment
      */
-    public static Map<String, String> minimal(String driverName, int instance, Path privateDirectory) {
+    public static Map<String, String> of(String driverName, int instance, Path privateDirectory, List<String> allowed) {
         Map<String, String> env = new TreeMap<>();
+        Map<String, String> jvm = System.getenv();
+        for (String name : allowed) {
+            String value = jvm.get(name);
+            if (value != null) {
+                env.put(name, value);
+            }
+        }
         env.put("PATH", PATH);
         env.put("LANG", "C");
         env.put("HOME", privateDirectory.toString());

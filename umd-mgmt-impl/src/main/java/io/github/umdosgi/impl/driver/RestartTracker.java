@@ -1,0 +1,58 @@
+package io.github.umdosgi.impl.driver;
+
+import java.util.ArrayDeque;
+
+import io.github.umdosgi.api.RestartPolicy;
+
+/**
+ * Applies a {@link RestartPolicy} to one load of a driver: counts restarts in
+ * a sliding window and computes the backoff before the next one.
+ *
+ * <p>Guarded by its own monitor; instances of one driver share it.
+ */
+final class RestartTracker {
+
+    /** Returned by {@link #admit} when the intensity is exceeded. */
+    static final long REFUSED = -1;
+
+    private final RestartPolicy policy;
+    private final ArrayDeque<Long> recent = new ArrayDeque<>();
+    private int consecutive;
+
+    RestartTracker(RestartPolicy policy) {
+        this.policy = policy;
+    }
+
+    /**
+     * Records a restart about to happen.
+     *
+     * @param now {@link System#nanoTime()}
+     * @return the backoff to wait first in nanoseconds, or {@link #REFUSED}
+     */
+    synchronized long admit(long now) {
+        long windowStart = now - policy.period().toNanos();
+        while (!recent.isEmpty() && recent.peekFirst() - windowStart < 0) {
+            recent.removeFirst();
+        }
+        if (recent.size() >= policy.intensity()) {
+            return REFUSED;
+        }
+        recent.addLast(now);
+        consecutive++;
+        if (consecutive <= 1) {
+            return 0;
+        }
+        long base = policy.backoffBase().toNanos();
+        int doublings = Math.min(consecutive - 2, 30);
+        return Math.min(base << doublings < 0 ? Long.MAX_VALUE : base << doublings, policy.backoffMax().toNanos());
+    }
+
+    /** A call succeeded: the next restart is a first one again, without backoff. */
+    synchronized void succeeded() {
+        consecutive = 0;
+    }
+
+    RestartPolicy policy() {
+        return policy;
+    }
+}

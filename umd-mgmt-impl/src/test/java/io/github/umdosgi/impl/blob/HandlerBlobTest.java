@@ -1,0 +1,207 @@
+package io.github.umdosgi.impl.blob;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HandlerBlobTest {
+
+    @TempDir
+    Path temp;
+
+    private Path source;
+    private byte[] content;
+    private Path directory;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        content = new byte[200_000]; // larger than the 64 KiB copy buffer
+        new Random(7).nextBytes(content);
+        source = Files.write(temp.resolve("source-handler"), content);
+        directory = new DriverDirectories(temp.resolve("umd")).create("sample");
+    }
+
+    @AfterEach
+    void makeTempDeletable() throws IOException {
+        try (Stream<Path> all = Files.walk(temp)) {
+            all.filter(p -> !Files.isSymbolicLink(p)).forEach(p -> {
+                try {
+                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            });
+        }
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private URL url() throws IOException {
+        return source.toUri().toURL();
+    }
+
+    @Test
+    void extractCopiesTheFileReadExecuteOwnerOnlyAndRecordsItsDigest() throws Exception {
+        HandlerBlob blob = HandlerBlob.extract(url(), "bin/handler", Optional.empty(), directory, "handler");
+        Path file = directory.resolve("handler");
+        assertEquals(file, blob.executable());
+        assertEquals(directory, blob.directory());
+        assertArrayEquals(content, Files.readAllBytes(file));
+        assertEquals("r-x------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(sha256(content), blob.sha256());
+        assertEquals(64, blob.sha256().length());
+        assertEquals(sha256(content), Sha256.of(file));
+    }
+
+    @Test
+    void extractWithMatchingDeclaredDigestSucceeds() throws Exception {
+        HandlerBlob blob = HandlerBlob.extract(url(), "bin/handler", Optional.of(sha256(content)), directory, "h");
+        assertEquals(sha256(content), blob.sha256());
+        blob.verify();
+    }
+
+    @Test
+    void extractOfAnEmptyFileWorks() throws Exception {
+        Path empty = Files.write(temp.resolve("empty"), new byte[0]);
+        HandlerBlob blob = HandlerBlob.extract(empty.toUri().toURL(), "e", Optional.empty(), directory, "h");
+        assertEquals(sha256(new byte[0]), blob.sha256());
+        assertEquals(0, Files.size(blob.executable()));
+    }
+
+    @Test
+    void wrongDeclaredDigestIsAnIntegrityErrorAndLeavesNothing() throws Exception {
+        String wrong = "0".repeat(64);
+        IntegrityException e = assertThrows(IntegrityException.class,
+                () -> HandlerBlob.extract(url(), "bin/handler", Optional.of(wrong), directory, "handler"));
+        assertTrue(e.getMessage().contains("bin/handler"), e.getMessage());
+        assertTrue(e.getMessage().contains(wrong), e.getMessage());
+        assertTrue(e.getMessage().contains(sha256(content)), e.getMessage());
+        assertFalse(Files.exists(directory.resolve("handler"), LinkOption.NOFOLLOW_LINKS));
+        try (Stream<Path> left = Files.list(directory)) {
+            assertEquals(0, left.count());
+        }
+    }
+
+    @Test
+    void missingSourceIsAnIOExceptionNamingTheEntry() {
+        IOException e = assertThrows(IOException.class,
+                () -> HandlerBlob.extract(null, "native/missing-handler", Optional.empty(), directory, "h"));
+        assertFalse(e instanceof IntegrityException);
+        assertTrue(e.getMessage().contains("native/missing-handler"), e.getMessage());
+        assertFalse(Files.exists(directory.resolve("h"), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void verifyPassesOnAnUntouchedFileRepeatedly() throws Exception {
+        HandlerBlob blob = HandlerBlob.extract(url(), "h", Optional.empty(), directory, "h");
+        blob.verify();
+        blob.verify();
+    }
+
+    @Test
+    void verifyFailsAfterTheFileWasModified() throws Exception {
+        HandlerBlob blob = HandlerBlob.extract(url(), "h", Optional.empty(), directory, "h");
+        Path file = blob.executable();
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+        Files.write(file, new byte[] {0}, StandardOpenOption.APPEND);
+        IntegrityException e = assertThrows(IntegrityException.class, blob::verify);
+        assertTrue(e.getMessage().contains("modified"), e.getMessage());
+        assertTrue(e.getMessage().contains(blob.sha256()), e.getMessage());
+    }
+
+    @Test
+    void verifyFailsAfterSameSizeInPlaceChange() throws Exception {
+        HandlerBlob blob = HandlerBlob.extract(url(), "h", Optional.empty(), directory, "h");
+        Path file = blob.executable();
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+        byte[] changed = content.clone();
+        changed[123_456] ^= 1;
+        Files.write(file, changed);
+        assertThrows(IntegrityException.class, blob::verify);
+    }
+
+    @Test
+    void verifyFailsWhenTheFileIsReplacedByASymlink() throws Exception {
+        HandlerBlob blob = HandlerBlob.extract(url(), "h", Optional.empty(), directory, "h");
+        Path file = blob.executable();
+        Files.delete(file);
+        // Even a link to a file with the very same content must be refused.
+        Files.createSymbolicLink(file, source);
+        IntegrityException e = assertThrows(IntegrityException.class, blob::verify);
+        assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
+    }
+
+    @Test
+    void verifyFailsWhenTheFileIsGone() throws Exception {
+        HandlerBlob blob = HandlerBlob.extract(url(), "h", Optional.empty(), directory, "h");
+        Files.delete(blob.executable());
+        assertThrows(IntegrityException.class, blob::verify);
+    }
+
+    @Test
+    void verifyFailsWhenTheFileCannotBeRead() throws Exception {
+        HandlerBlob blob = HandlerBlob.extract(url(), "h", Optional.empty(), directory, "h");
+        Files.setPosixFilePermissions(blob.executable(), PosixFilePermissions.fromString("--x------"));
+        // Root ignores permission bits; the check only means something for an ordinary user.
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(blob.executable()), "running as root");
+        IntegrityException e = assertThrows(IntegrityException.class, blob::verify);
+        assertTrue(e.getMessage().contains("cannot be read"), e.getMessage());
+    }
+
+    @Test
+    void extractRefusesToOverwriteAPlantedFile() throws Exception {
+        Path planted = Files.writeString(directory.resolve("handler"), "planted");
+        assertThrows(FileAlreadyExistsException.class,
+                () -> HandlerBlob.extract(url(), "h", Optional.empty(), directory, "handler"));
+        assertEquals("planted", Files.readString(planted));
+    }
+
+    @Test
+    void extractRefusesToWriteThroughAPlantedSymlink() throws Exception {
+        Path victim = Files.writeString(temp.resolve("victim"), "original");
+        Path link = Files.createSymbolicLink(directory.resolve("handler"), victim);
+        assertThrows(FileAlreadyExistsException.class,
+                () -> HandlerBlob.extract(url(), "h", Optional.empty(), directory, "handler"));
+        assertEquals("original", Files.readString(victim));
+        assertTrue(Files.isSymbolicLink(link));
+    }
+
+    @Test
+    void extractRefusesAPlantedDanglingSymlink() throws Exception {
+        Path target = temp.resolve("would-be-created");
+        Files.createSymbolicLink(directory.resolve("handler"), target);
+        assertThrows(FileAlreadyExistsException.class,
+                () -> HandlerBlob.extract(url(), "h", Optional.empty(), directory, "handler"));
+        assertFalse(Files.exists(target, LinkOption.NOFOLLOW_LINKS), "must not create the link's target");
+    }
+
+    @Test
+    void sha256HelperMatchesTheJdk() throws Exception {
+        assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", Sha256.hex(
+                Sha256.newDigest().digest()));
+        assertEquals(sha256(content), Sha256.of(source));
+    }
+}
