@@ -24,6 +24,7 @@ import io.github.umdosgi.api.PostStartHook;
 import io.github.umdosgi.api.UmdException;
 import io.github.umdosgi.impl.blob.DriverDirectories;
 import io.github.umdosgi.impl.blob.HandlerBlob;
+import io.github.umdosgi.impl.config.DriverOverrides;
 import io.github.umdosgi.impl.process.HandlerProcess;
 
 /**
@@ -60,6 +61,7 @@ public final class Driver {
     private volatile DriverState phase = DriverState.NOT_LOADED;
     private volatile String lastError;
     private volatile Bundle declaringBundle;
+    private volatile DriverOverrides overrides = DriverOverrides.NONE;
 
     private final AtomicInteger nextInstance = new AtomicInteger();
     private final LongAdder calls = new LongAdder();
@@ -84,11 +86,11 @@ public final class Driver {
      * FAILED and nothing is left behind.
      *
      * @param owner the bundle embedding the handler
-     * @param descriptor what to run
+     * @param declared what to run, before operator overrides
      * @param hook the post-start hook, or null
      * @throws HandlerStartException the load failed
      */
-    public void load(Bundle owner, DriverDescriptor descriptor, PostStartHook hook) throws HandlerStartException {
+    public void load(Bundle owner, DriverDescriptor declared, PostStartHook hook) throws HandlerStartException {
         lifecycle.lock();
         try {
             Loaded current = loaded;
@@ -99,11 +101,12 @@ public final class Driver {
                 throw new IllegalStateException("driver '" + name + "' is already loaded by bundle "
                         + current.owner().getSymbolicName() + " [" + current.owner().getBundleId() + "]");
             }
-            lastLoad = new LoadRequest(owner, descriptor, hook);
+            lastLoad = new LoadRequest(owner, declared, hook);
             phase = DriverState.STARTING;
             Path directory = null;
             List<HandlerInstance> instances = new ArrayList<>();
             try {
+                DriverDescriptor descriptor = overrides.applyTo(declared);
                 directory = services.directories().create(name);
                 HandlerBlob blob = HandlerBlob.extract(owner.getEntry(descriptor.handler()), descriptor.handler(), descriptor.sha256(), directory, name);
                 for (int i = 0; i < descriptor.instances(); i++) {
@@ -277,6 +280,39 @@ public final class Driver {
         } finally {
             lifecycle.unlock();
         }
+    }
+
+    /**
+     * Applies operator overrides; a loaded driver is reloaded with them, a
+     * failed one gets another chance.
+     *
+     * @param newOverrides the overrides
+     */
+    public void configure(DriverOverrides newOverrides) {
+        lifecycle.lock();
+        try {
+            overrides = newOverrides;
+            LoadRequest last = lastLoad;
+            boolean reload = loaded != null || (phase == DriverState.FAILED && last != null
+                    && last.owner().getState() == Bundle.ACTIVE);
+            if (reload) {
+                unload();
+                try {
+                    load(last.owner(), last.descriptor(), last.hook());
+                } catch (HandlerStartException e) {
+                    // Recorded as FAILED with the reason; the configuration itself was accepted.
+                }
+            }
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /**
+     * @return whether anything but defaults is configured for this driver
+     */
+    public boolean isConfigured() {
+        return overrides != DriverOverrides.NONE;
     }
 
     /**

@@ -55,7 +55,7 @@ public final class DriverRegistry {
      */
     public void forgetIfUnused(Driver driver) {
         drivers.computeIfPresent(driver.name(), (n, d) ->
-                d == driver && !d.isLoaded() && d.declaringBundle() == null ? null : d);
+                d == driver && !d.isLoaded() && d.declaringBundle() == null && !d.isConfigured() ? null : d);
     }
 
     /**

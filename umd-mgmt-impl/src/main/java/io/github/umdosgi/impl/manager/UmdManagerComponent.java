@@ -25,6 +25,8 @@ import io.github.umdosgi.api.PostStartHook;
 import io.github.umdosgi.api.UmdException;
 import io.github.umdosgi.api.UmdManager;
 import io.github.umdosgi.impl.blob.DriverDirectories;
+import io.github.umdosgi.impl.config.DriverConfigurator;
+import io.github.umdosgi.impl.config.DriverOverrides;
 import io.github.umdosgi.impl.driver.Driver;
 import io.github.umdosgi.impl.driver.DriverLog;
 import io.github.umdosgi.impl.driver.DriverServices;
@@ -42,8 +44,8 @@ import io.github.umdosgi.impl.process.ProcessSpawner;
  * <p>Fields are written in {@link #activate} and {@link #deactivate}, which
  * SCR never runs concurrently with each other; everything else is thread safe.
  */
-@Component(service = UmdManager.class, immediate = true)
-public final class UmdManagerComponent implements UmdManager {
+@Component(service = {UmdManager.class, DriverConfigurator.class}, immediate = true)
+public final class UmdManagerComponent implements UmdManager, DriverConfigurator {
 
     /** Framework property naming the root of private driver directories. */
     public static final String ROOT_PROPERTY = "io.github.umdosgi.root";
@@ -150,6 +152,16 @@ public final class UmdManagerComponent implements UmdManager {
     @Override
     public int kill(String name) throws DriverNotLoadedException {
         return find(name).kill();
+    }
+
+    @Override
+    public void configure(String driverName, DriverOverrides overrides) {
+        if (!DriverDescriptor.isValidName(driverName)) {
+            throw new IllegalArgumentException("configuration names an invalid driver '" + driverName + "'");
+        }
+        Driver driver = registry.obtain(driverName);
+        driver.configure(overrides);
+        registry.forgetIfUnused(driver);
     }
 
     private Driver find(String name) throws DriverNotLoadedException {

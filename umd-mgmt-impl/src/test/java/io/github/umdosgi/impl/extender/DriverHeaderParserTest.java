@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.github.umdosgi.api.DriverDescriptor;
+import io.github.umdosgi.api.RestartPolicy;
 import io.github.umdosgi.api.UmdManager;
 
 class DriverHeaderParserTest {
@@ -255,5 +256,79 @@ class DriverHeaderParserTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DriverHeaderParser.names("alpha;handler=h, beta;handler=\"x"));
         assertContains(e.getMessage(), "unbalanced quote");
+    }
+
+    @Test
+    void restartPolicyAttributesAreMapped() {
+        DriverDescriptor d = DriverHeaderParser.parse("s;handler=h;restart-intensity=3;restart-period=60000")
+                .get(0).descriptor();
+        assertEquals(3, d.restartPolicy().intensity());
+        assertEquals(Duration.ofMinutes(1), d.restartPolicy().period());
+        // The backoff is not configurable in the header and keeps its default.
+        assertEquals(RestartPolicy.DEFAULT.backoffBase(), d.restartPolicy().backoffBase());
+        assertEquals(RestartPolicy.DEFAULT.backoffMax(), d.restartPolicy().backoffMax());
+    }
+
+    @Test
+    void restartIntensityAloneKeepsTheDefaultPeriodAndViceVersa() {
+        DriverDescriptor a = DriverHeaderParser.parse("s;handler=h;restart-intensity=5").get(0).descriptor();
+        assertEquals(5, a.restartPolicy().intensity());
+        assertEquals(RestartPolicy.DEFAULT.period(), a.restartPolicy().period());
+        DriverDescriptor b = DriverHeaderParser.parse("s;handler=h;restart-period=500").get(0).descriptor();
+        assertEquals(RestartPolicy.DEFAULT.intensity(), b.restartPolicy().intensity());
+        assertEquals(Duration.ofMillis(500), b.restartPolicy().period());
+        assertEquals(RestartPolicy.DEFAULT, DriverHeaderParser.parse("s;handler=h").get(0).descriptor().restartPolicy());
+    }
+
+    @Test
+    void badRestartNumbersAreRefused() {
+        assertContains(error("s;handler=h;restart-period=0"), "restart-period='0'", "not a positive integer");
+        assertContains(error("s;handler=h;restart-intensity=x"), "restart-intensity='x'", "not a positive integer");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Disabled("bug: RestartPolicy allows intensity 0 ('at least 0': never restart, as in OTP),"
+            + " but DriverHeaderParser.number() requires a positive value, so restart-intensity=0 is refused")
+    void restartIntensityZeroMeansNeverRestart() {
+        DriverDescriptor d = DriverHeaderParser.parse("s;handler=h;restart-intensity=0").get(0).descriptor();
+        assertEquals(0, d.restartPolicy().intensity());
+    }
+
+    @Test
+    void envAndWrapperAreWordLists() {
+        DriverDescriptor d = DriverHeaderParser.parse("s;handler=h;env=\"JAVA_HOME, TZ  LC_ALL\";"
+                + "wrapper=\"/usr/bin/prlimit --as=268435456 --\"").get(0).descriptor();
+        assertEquals(List.of("JAVA_HOME", "TZ", "LC_ALL"), d.environment());
+        assertEquals(List.of("/usr/bin/prlimit", "--as=268435456", "--"), d.wrapper());
+
+        DriverDescriptor plain = DriverHeaderParser.parse("s;handler=h;env=TZ").get(0).descriptor();
+        assertEquals(List.of("TZ"), plain.environment());
+        assertEquals(List.of(), plain.wrapper());
+    }
+
+    @Test
+    void badEnvNameIsRefused() {
+        assertContains(error("s;handler=h;env=\"TZ 1BAD\""), "invalid environment variable name '1BAD'", "'s'");
+        assertContains(error("s;handler=h;env=A-B"), "invalid environment variable name 'A-B'");
+    }
+
+    @Test
+    void relativeWrapperIsRefused() {
+        assertContains(error("s;handler=h;wrapper=\"prlimit --as=1 --\""), "wrapper", "absolute path", "prlimit");
+    }
+
+    @Test
+    void wordsSplitsOnSpacesAndCommas() {
+        assertEquals(List.of("a", "b", "c"), DriverHeaderParser.words("  a,b ,, c  "));
+        assertEquals(List.of(), DriverHeaderParser.words("   "));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Disabled("bug: DriverHeaderParser promises messages naming the clause, but instances=65 gives"
+            + " DriverDescriptor's 'instances must be between 1 and 64: 65' without the driver name; and for"
+            + " instances=5000 the parser's silent cap makes it say ': 1000', a value the header never contained")
+    void tooManyInstancesMessageNamesTheDriverAndTheValueWritten() {
+        assertContains(error("a;handler=h, second;handler=h;instances=65"), "second", "65");
+        assertContains(error("second;handler=h;instances=5000"), "second", "5000");
     }
 }

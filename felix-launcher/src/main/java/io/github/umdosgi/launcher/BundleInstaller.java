@@ -1,0 +1,83 @@
+package io.github.umdosgi.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+
+/**
+ * Installs every jar of a folder, then starts the installed bundles. A bundle
+ * that fails is reported on stderr and skipped, so one broken bundle does not
+ * keep the shell from coming up.
+ */
+final class BundleInstaller {
+
+    private final BundleContext context;
+    private final PrintStream err;
+
+    BundleInstaller(BundleContext context, PrintStream err) {
+        this.context = context;
+        this.err = err;
+    }
+
+    /** Installs the jars of {@code dir} in file name order (a stable, reproducible order). */
+    List<Bundle> installAll(Path dir) throws IOException {
+        List<Path> jars;
+        try (Stream<Path> files = Files.list(dir)) {
+            jars = files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+        }
+        List<Bundle> installed = new ArrayList<>();
+        for (Path jar : jars) {
+            try {
+                installed.add(context.installBundle(jar.toUri().toString()));
+            } catch (BundleException | RuntimeException e) {
+                warn("cannot install " + jar.getFileName(), e);
+            }
+        }
+        return installed;
+    }
+
+    /**
+     * Bundles that open a console shell as soon as they start. They are started
+     * last, so the first command typed (or piped) sees every other bundle started.
+     */
+    static final Set<String> SHELL_BUNDLES = Set.of("org.apache.felix.gogo.jline", "org.apache.felix.gogo.shell");
+
+    /**
+     * Starts each bundle but fragments (which cannot be started), shells last;
+     * returns how many failed.
+     */
+    int startAll(List<Bundle> bundles) {
+        List<Bundle> ordered = new ArrayList<>(bundles);
+        // stable sort: install order is kept within each group
+        ordered.sort(Comparator.comparing(b -> SHELL_BUNDLES.contains(b.getSymbolicName())));
+        int failures = 0;
+        for (Bundle bundle : ordered) {
+            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+                continue;
+            }
+            try {
+                bundle.start();
+            } catch (BundleException | RuntimeException e) {
+                failures++;
+                warn("cannot start " + bundle.getSymbolicName(), e);
+            }
+        }
+        return failures;
+    }
+
+    private void warn(String what, Exception e) {
+        err.println("umd-osgi: " + what + ": " + e.getMessage());
+        err.flush();
+    }
+}

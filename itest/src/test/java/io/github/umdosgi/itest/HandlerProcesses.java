@@ -1,0 +1,94 @@
+package io.github.umdosgi.itest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Finds handler processes started by the manager. The native container runs the framework in this
+ * JVM, so every handler is a descendant of it, and its executable lies in a private directory under
+ * the manager's root (a script handler shows up as the interpreter with the script as argument).
+ */
+public final class HandlerProcesses {
+
+    private HandlerProcesses() {
+    }
+
+    /** Live descendants of this JVM whose executable or an argument lies under {@code dir}. */
+    public static List<ProcessHandle> under(Path dir) {
+        String prefix = canonical(dir) + "/";
+        return ProcessHandle.current().descendants()
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> mentions(p, prefix))
+                .collect(Collectors.toList());
+    }
+
+    /** Live handlers of one driver: those under {@code <root>/<driver>.*}. */
+    public static List<ProcessHandle> ofDriver(Path root, String driver) {
+        String prefix = canonical(root) + "/" + driver + ".";
+        return ProcessHandle.current().descendants()
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> mentions(p, prefix))
+                .collect(Collectors.toList());
+    }
+
+    /** Whether a process with that pid is still alive. */
+    public static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** The entries of {@code root} that belong to a driver: {@code <driver>.<suffix>}. */
+    public static List<Path> privateDirs(Path root, String driver) {
+        return entries(root).stream()
+                .filter(p -> p.getFileName().toString().startsWith(driver + "."))
+                .collect(Collectors.toList());
+    }
+
+    /** Every entry directly under {@code dir}; empty when it does not exist. */
+    public static List<Path> entries(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new AssertionError("cannot list " + dir, e);
+        }
+    }
+
+    /** A readable description for assertion messages. */
+    public static String describe(List<ProcessHandle> processes) {
+        return String.join("; ", describeAll(processes));
+    }
+
+    /** One "pid command args" line per process, for assertion messages. */
+    public static List<String> describeAll(List<ProcessHandle> processes) {
+        return processes.stream()
+                .map(p -> p.pid() + " " + p.info().command().orElse("?")
+                        + p.info().arguments().map(a -> " " + String.join(" ", a)).orElse(""))
+                .collect(Collectors.toList());
+    }
+
+    private static boolean mentions(ProcessHandle p, String prefix) {
+        ProcessHandle.Info info = p.info();
+        if (info.command().map(c -> c.startsWith(prefix)).orElse(false)) {
+            return true;
+        }
+        Optional<String[]> args = info.arguments();
+        return args.map(a -> Arrays.stream(a).anyMatch(s -> s.startsWith(prefix))).orElse(false);
+    }
+
+    /** Resolves symbolic links, as /proc shows real paths. */
+    private static String canonical(Path dir) {
+        try {
+            return Files.exists(dir) ? dir.toRealPath().toString() : dir.toAbsolutePath().normalize().toString();
+        } catch (IOException e) {
+            return dir.toAbsolutePath().normalize().toString();
+        }
+    }
+}

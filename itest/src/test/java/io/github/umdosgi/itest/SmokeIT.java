@@ -1,0 +1,43 @@
+package io.github.umdosgi.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+
+/**
+ * The set-up itself: every provisioned bundle is active, SCR runs, the API resolves and the
+ * manager root is the fresh per-class directory.
+ */
+@RunWith(UmdPaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class SmokeIT extends UmdTestSupport {
+
+    @Test
+    public void everyBundleIsActive() {
+        StringBuilder notActive = new StringBuilder();
+        for (Bundle b : bundleContext.getBundles()) {
+            // Fragments never become ACTIVE; the rest must.
+            boolean fragment = b.getHeaders().get("Fragment-Host") != null;
+            if (!fragment && b.getState() != Bundle.ACTIVE) {
+                notActive.append(b.getSymbolicName()).append(" state ").append(b.getState()).append("; ");
+            }
+        }
+        assertEquals("bundles not active", "", notActive.toString());
+        assertEquals(Bundle.ACTIVE, bundleBySymbolicName("org.apache.felix.scr").getState());
+        assertEquals(Bundle.ACTIVE, bundleBySymbolicName("io.github.umdosgi.api").getState());
+    }
+
+    @Test
+    public void managerServiceAndFreshRoot() {
+        assertNotNull("UmdManager injected", umd);
+        assertNotNull(bundleContext.getServiceReference(io.github.umdosgi.api.UmdManager.class));
+        assertEquals(UmdTestSupport.rootFor(SmokeIT.class), root());
+        assertTrue("root exists: " + root(), java.nio.file.Files.isDirectory(root()));
+    }
+}

@@ -1,0 +1,149 @@
+package io.github.umdosgi.impl.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class WatchdogTest {
+
+    private Watchdog watchdog;
+
+    @BeforeEach
+    void setUp() {
+        watchdog = new Watchdog();
+    }
+
+    @AfterEach
+    void tearDown() {
+        watchdog.close();
+    }
+
+    private static List<Thread> watchdogThreads() {
+        List<Thread> threads = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && t.getName().equals("umd-watchdog")) {
+                threads.add(t);
+            }
+        }
+        return threads;
+    }
+
+    private static void await(String what, long seconds, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting until " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void armedAlarmFiresAndRunsItsAction() throws Exception {
+        CountDownLatch ran = new CountDownLatch(1);
+        Watchdog.Alarm alarm = watchdog.arm(Duration.ofMillis(50), ran::countDown);
+        assertTrue(ran.await(5, TimeUnit.SECONDS), "the action ran");
+        assertTrue(alarm.fired());
+        assertTrue(alarm.disarm(), "disarm after firing reports that it fired");
+    }
+
+    @Test
+    void zeroAndNegativeDelaysFireAtOnce() throws Exception {
+        CountDownLatch ran = new CountDownLatch(2);
+        watchdog.arm(Duration.ZERO, ran::countDown);
+        watchdog.arm(Duration.ofMillis(-500), ran::countDown);
+        assertTrue(ran.await(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void disarmedAlarmDoesNotFire() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        Watchdog.Alarm alarm = watchdog.arm(Duration.ofMillis(300), runs::incrementAndGet);
+        assertFalse(alarm.disarm(), "not fired yet");
+        // A later alarm fires; by then the disarmed one would have, too.
+        CountDownLatch later = new CountDownLatch(1);
+        watchdog.arm(Duration.ofMillis(600), later::countDown);
+        assertTrue(later.await(5, TimeUnit.SECONDS));
+        assertEquals(0, runs.get());
+        assertFalse(alarm.fired());
+        assertFalse(alarm.disarm(), "disarm is idempotent");
+    }
+
+    @Test
+    void alarmsFireInDeadlineOrderAndIndependently() throws Exception {
+        List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch done = new CountDownLatch(2);
+        watchdog.arm(Duration.ofMillis(400), () -> {
+            order.add("late");
+            done.countDown();
+        });
+        Watchdog.Alarm cancelled = watchdog.arm(Duration.ofMillis(200), () -> order.add("cancelled"));
+        watchdog.arm(Duration.ofMillis(100), () -> {
+            order.add("early");
+            done.countDown();
+        });
+        cancelled.disarm();
+        assertTrue(done.await(5, TimeUnit.SECONDS));
+        assertEquals(List.of("early", "late"), order);
+    }
+
+    @Test
+    void aFailingActionDoesNotStopTheWatchdog() throws Exception {
+        watchdog.arm(Duration.ZERO, () -> {
+            throw new IllegalStateException("boom");
+        });
+        CountDownLatch ran = new CountDownLatch(1);
+        watchdog.arm(Duration.ofMillis(100), ran::countDown);
+        assertTrue(ran.await(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void closeStopsTheThreadAndPendingAlarms() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        watchdog.arm(Duration.ofMillis(300), runs::incrementAndGet);
+        await("the watchdog thread exists", 5, () -> !watchdogThreads().isEmpty());
+        Thread thread = watchdogThreads().get(0);
+        assertTrue(thread.isDaemon());
+        watchdog.close();
+        thread.join(5000);
+        assertFalse(thread.isAlive());
+        Thread.sleep(500);
+        assertEquals(0, runs.get(), "a pending alarm must not fire after close");
+    }
+
+    @Test
+    void idleThreadEndsByItself() throws Exception {
+        CountDownLatch ran = new CountDownLatch(1);
+        watchdog.arm(Duration.ZERO, ran::countDown);
+        assertTrue(ran.await(5, TimeUnit.SECONDS));
+        List<Thread> threads = new ArrayList<>();
+        for (Thread t : watchdogThreads()) {
+            threads.add(t);
+        }
+        assertFalse(threads.isEmpty());
+        // Keep-alive is 5 s; allow some slack on a busy machine.
+        for (Thread t : threads) {
+            t.join(15_000);
+            assertFalse(t.isAlive(), "the idle watchdog thread ended without close()");
+        }
+        // And it comes back on demand.
+        CountDownLatch again = new CountDownLatch(1);
+        watchdog.arm(Duration.ZERO, again::countDown);
+        assertTrue(again.await(5, TimeUnit.SECONDS));
+    }
+}
