@@ -66,6 +66,11 @@ public final class HandlerBlob {
             }
         }
         String actual = Sha256.hex(digest.digest());
+        String format = executableFormat(file);
+        if (format != null) {
+            Files.delete(file);
+            throw new IOException("handler '" + entry + "' is not an executable: " + format);
+        }
         if (expected.isPresent() && !expected.get().equals(actual)) {
             Files.delete(file);
             throw new IntegrityException("handler '" + entry + "' has sha256 " + actual
@@ -73,6 +78,24 @@ public final class HandlerBlob {
         }
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r-x------"));
         return new HandlerBlob(directory, file, actual);
+    }
+
+    /**
+     * Refuses anything but an ELF binary or a {@code #!} script: exec would
+     * otherwise hand a text file to /bin/sh, running content nobody meant as
+     * a program.
+     *
+     * @return why the file is not executable, or null when it is
+     */
+    private static String executableFormat(Path file) throws IOException {
+        byte[] head = new byte[4];
+        int n;
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        boolean elf = n == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
+        boolean script = n >= 2 && head[0] == '#' && head[1] == '!';
+        return elf || script ? null : "neither an ELF binary nor a #! script";
     }
 
     /**

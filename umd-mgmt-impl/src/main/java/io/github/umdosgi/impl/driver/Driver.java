@@ -369,6 +369,12 @@ public final class Driver {
         }
     }
 
+    /** Records a handler's breach of the framing contract that did not cost the caller its reply. */
+    void protocolViolation(String message) {
+        lastError = message;
+        services.log().warn("driver '" + name + "': " + message);
+    }
+
     void handlerStarted() {
         starts.increment();
     }

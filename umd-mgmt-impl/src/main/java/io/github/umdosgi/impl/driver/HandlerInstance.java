@@ -92,6 +92,13 @@ final class HandlerInstance {
             throw new TransportException(driver.name(), "driver was unloaded");
         }
         HandlerProcess current = process;
+        if (current != null && current.isAlive() && current.hasUnsolicitedOutput()) {
+            // Output between calls belongs to no caller: drop the handler so that no stale
+            // frame can ever be read as this caller's reply, then serve the caller afresh.
+            driver.protocolViolation("handler " + current.label() + " wrote output nobody asked for; it was killed");
+            shutdown();
+            current = null;
+        }
         if (current == null || !current.isAlive()) {
             if (current != null) {
                 shutdown();
@@ -188,10 +195,6 @@ final class HandlerInstance {
     /** One request frame out, one reply frame in; any failure shuts the handler down. */
     private byte[] exchange(byte[] request, long deadline) throws UmdException {
         HandlerProcess current = process;
-        if (current.hasUnsolicitedOutput()) {
-            shutdown();
-            throw new ProtocolException(driver.name(), "handler wrote output nobody asked for; it was killed");
-        }
         Watchdog.Alarm alarm = services.watchdog().arm(Duration.ofNanos(deadline - System.nanoTime()), current::kill);
         byte[] reply;
         try {
@@ -216,6 +219,12 @@ final class HandlerInstance {
             // The reply raced the deadline; the handler is being killed, so treat it as a timeout.
             shutdown();
             throw new CallTimeoutException(driver.name(), "no reply within the call timeout; handler killed");
+        }
+        if (current.hasUnsolicitedOutput()) {
+            // More than one reply to one request: this first frame is the caller's, by order;
+            // the rest must never reach a later caller.
+            driver.protocolViolation("handler " + current.label() + " sent more than one reply; it was killed");
+            shutdown();
         }
         return reply;
     }
