@@ -70,16 +70,17 @@ public record DriverDescriptor(
         }
         sha256 = sha256.map(s -> s.toLowerCase(java.util.Locale.ROOT));
         if (callTimeout.isNegative() || callTimeout.isZero()) {
-            throw new IllegalArgumentException("callTimeout must be positive: " + callTimeout);
+            throw new IllegalArgumentException("callTimeout of driver '" + name + "' must be positive: " + callTimeout);
         }
         if (startTimeout.isNegative() || startTimeout.isZero()) {
-            throw new IllegalArgumentException("startTimeout must be positive: " + startTimeout);
+            throw new IllegalArgumentException("startTimeout of driver '" + name + "' must be positive: " + startTimeout);
         }
         if (maxMessageSize <= 0) {
-            throw new IllegalArgumentException("maxMessageSize must be positive: " + maxMessageSize);
+            throw new IllegalArgumentException("maxMessageSize of driver '" + name + "' must be positive: " + maxMessageSize);
         }
         if (instances < 1 || instances > MAX_INSTANCES) {
-            throw new IllegalArgumentException("instances must be between 1 and " + MAX_INSTANCES + ": " + instances);
+            throw new IllegalArgumentException("instances of driver '" + name + "' must be between 1 and "
+                    + MAX_INSTANCES + ": " + instances);
         }
         for (String variable : environment) {
             if (!ENV_NAME.matcher(variable).matches()) {

@@ -2,12 +2,10 @@ package io.github.umdosgi.impl.blob;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -87,37 +85,29 @@ public final class DriverDirectories {
 
     /**
      * Deletes a file tree without following links; a missing tree is fine.
+     * Directories are made owner-accessible before they are listed, so a
+     * handler that removed its own permissions from a directory cannot make
+     * it undeletable.
      *
      * @param top the tree to delete
      * @throws IOException something could not be deleted
      */
     public static void deleteTree(Path top) throws IOException {
-        if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(top, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException gone) {
             return;
         }
-        Files.walkFileTree(top, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                // We own the tree; make sure a read-only directory cannot block its own deletion.
-                Files.setPosixFilePermissions(dir, OWNER_ONLY);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                deleteIfPresent(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                if (failure != null) {
-                    throw failure;
+        if (attributes.isDirectory()) {
+            Files.setPosixFilePermissions(top, OWNER_ONLY);
+            try (DirectoryStream<Path> children = Files.newDirectoryStream(top)) {
+                for (Path child : children) {
+                    deleteTree(child);
                 }
-                deleteIfPresent(dir);
-                return FileVisitResult.CONTINUE;
             }
-        });
+        }
+        deleteIfPresent(top);
     }
 
     private static void deleteIfPresent(Path path) throws IOException {

@@ -66,15 +66,15 @@ public final class HandlerBlob {
             }
         }
         String actual = Sha256.hex(digest.digest());
-        String format = executableFormat(file);
-        if (format != null) {
-            Files.delete(file);
-            throw new IOException("handler '" + entry + "' is not an executable: " + format);
-        }
         if (expected.isPresent() && !expected.get().equals(actual)) {
             Files.delete(file);
             throw new IntegrityException("handler '" + entry + "' has sha256 " + actual
                     + " but the header declares " + expected.get());
+        }
+        String format = executableFormat(file);
+        if (format != null) {
+            Files.delete(file);
+            throw new IOException("handler '" + entry + "' is not an executable: " + format);
         }
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r-x------"));
         return new HandlerBlob(directory, file, actual);

@@ -354,7 +354,7 @@ public final class Driver {
                     + policy.period().toMillis() + " ms; restarting stopped until an operator restart or a bundle restart";
             lastError = reason;
             phase = DriverState.FAILED;
-            current.instances().forEach(HandlerInstance::kill);
+            current.instances().forEach(HandlerInstance::abort);
             services.log().error("driver '" + name + "': " + reason);
             throw new HandlerStartException(name, reason);
         }

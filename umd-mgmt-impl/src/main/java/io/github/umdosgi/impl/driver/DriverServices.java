@@ -3,7 +3,7 @@ package io.github.umdosgi.impl.driver;
 import java.time.Duration;
 
 import io.github.umdosgi.impl.blob.DriverDirectories;
-import io.github.umdosgi.impl.process.ProcessSpawner;
+import io.github.umdosgi.impl.process.ProcessServices;
 
 /**
  * What every driver shares with the manager: the private directory root,
@@ -11,11 +11,11 @@ import io.github.umdosgi.impl.process.ProcessSpawner;
  *
  * @param directories the root of private directories
  * @param watchdog the shared deadline timer
- * @param spawner forks every handler
+ * @param processes the threads handler processes share
  * @param log the log
  * @param settleTime how long a handler without post-start hook must stay alive after its first start to count as started
  * @param reapTimeout how long to wait for a killed handler to be reaped
  */
-public record DriverServices(DriverDirectories directories, Watchdog watchdog, ProcessSpawner spawner, DriverLog log,
+public record DriverServices(DriverDirectories directories, Watchdog watchdog, ProcessServices processes, DriverLog log,
         Duration settleTime, Duration reapTimeout) {
 }

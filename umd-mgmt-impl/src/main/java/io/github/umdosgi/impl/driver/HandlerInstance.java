@@ -47,6 +47,8 @@ final class HandlerInstance {
     private final ReentrantLock lock = new ReentrantLock();
     private volatile HandlerProcess process;
     private volatile boolean closed;
+    // The process an operator killed: its restart is not a failure, so the restart policy skips it.
+    private volatile HandlerProcess operatorKilled;
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong starts = new AtomicLong();
 
@@ -99,11 +101,14 @@ final class HandlerInstance {
             shutdown();
             current = null;
         }
-        if (current == null || !current.isAlive()) {
+        // Killed counts as dead at once: the JDK may not have reaped it yet.
+        if (current == null || !current.isAlive() || current.killedByUs()) {
             if (current != null) {
                 shutdown();
             }
-            driver.beforeRestart(deadline);
+            if (current == null || current != operatorKilled) {
+                driver.beforeRestart(deadline);
+            }
             start();
         }
         byte[] reply = exchange(request, deadline);
@@ -119,7 +124,7 @@ final class HandlerInstance {
             blob.verify();
             List<String> command = new ArrayList<>(descriptor.wrapper());
             command.add(blob.executable().toString());
-            started = HandlerProcess.start(services.spawner(), command, blob.directory(),
+            started = HandlerProcess.start(services.processes(), command, blob.directory(),
                     HandlerEnvironment.of(name, index, blob.directory(), descriptor.environment()),
                     "driver '" + name + "' instance " + index, services.log()::info);
         } catch (IOException e) {
@@ -198,8 +203,7 @@ final class HandlerInstance {
         Watchdog.Alarm alarm = services.watchdog().arm(Duration.ofNanos(deadline - System.nanoTime()), current::kill);
         byte[] reply;
         try {
-            current.send(request);
-            reply = current.receive(descriptor.maxMessageSize());
+            reply = current.call(request, descriptor.maxMessageSize(), services.processes().writers());
         } catch (FrameTooLargeException e) {
             alarm.disarm();
             shutdown();
@@ -244,7 +248,10 @@ final class HandlerInstance {
      */
     void close() {
         closed = true;
-        kill();
+        HandlerProcess current = process;
+        if (current != null) {
+            current.kill();
+        }
         boolean locked = false;
         try {
             locked = lock.tryLock(descriptor.startTimeout().toMillis() + services.reapTimeout().toMillis(),
@@ -261,14 +268,28 @@ final class HandlerInstance {
         }
     }
 
-    /** @return whether a live process was signalled */
+    /**
+     * Operator kill: the next call restarts the handler without counting it
+     * against the restart policy.
+     *
+     * @return whether a live process was signalled
+     */
     boolean kill() {
         HandlerProcess current = process;
-        if (current != null && current.isAlive()) {
+        if (current != null && current.isAlive() && !current.killedByUs()) {
+            operatorKilled = current;
             current.kill();
             return true;
         }
         return false;
+    }
+
+    /** The supervisor gave up: kill without the operator's exemption. */
+    void abort() {
+        HandlerProcess current = process;
+        if (current != null) {
+            current.kill();
+        }
     }
 
     boolean isCurrent(HandlerProcess candidate) {

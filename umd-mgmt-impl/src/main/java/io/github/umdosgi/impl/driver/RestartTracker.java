@@ -42,9 +42,13 @@ final class RestartTracker {
         if (consecutive <= 1) {
             return 0;
         }
-        long base = policy.backoffBase().toNanos();
-        int doublings = Math.min(consecutive - 2, 30);
-        return Math.min(base << doublings < 0 ? Long.MAX_VALUE : base << doublings, policy.backoffMax().toNanos());
+        long max = policy.backoffMax().toNanos();
+        long backoff = policy.backoffBase().toNanos();
+        // Double by steps, stopping at the maximum, so the wait can never overflow to a shorter one.
+        for (int i = 2; i < consecutive && backoff < max && backoff > 0; i++) {
+            backoff = backoff > max / 2 ? max : backoff * 2;
+        }
+        return Math.min(backoff, max);
     }
 
     /** A call succeeded: the next restart is a first one again, without backoff. */

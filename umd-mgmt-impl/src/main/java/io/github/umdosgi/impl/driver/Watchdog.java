@@ -46,11 +46,14 @@ public final class Watchdog implements AutoCloseable {
         timer.shutdownNow();
     }
 
-    /** One armed deadline. */
+    /** One armed deadline; exactly one of firing and disarming wins. */
     public static final class Alarm implements Runnable {
+        private static final int ARMED = 0;
+        private static final int FIRED = 1;
+        private static final int DISARMED = 2;
+
         private final Runnable action;
-        // Set by the timer thread, read by the caller after disarm().
-        private volatile boolean fired;
+        private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
         private volatile ScheduledFuture<?> future;
 
         private Alarm(Runnable action) {
@@ -59,23 +62,27 @@ public final class Watchdog implements AutoCloseable {
 
         @Override
         public void run() {
-            fired = true;
-            action.run();
+            if (state.compareAndSet(ARMED, FIRED)) {
+                action.run();
+            }
         }
 
         /**
-         * Cancels the alarm if it has not run yet.
+         * Cancels the alarm unless it has fired.
          *
-         * @return whether it fired
+         * @return whether it fired (its action ran or is running)
          */
         public boolean disarm() {
-            future.cancel(false);
-            return fired;
+            if (state.compareAndSet(ARMED, DISARMED)) {
+                future.cancel(false);
+                return false;
+            }
+            return state.get() == FIRED;
         }
 
         /** @return whether it fired */
         public boolean fired() {
-            return fired;
+            return state.get() == FIRED;
         }
     }
 }

@@ -105,16 +105,17 @@ public final class DriverHeaderParser {
             descriptor = descriptor.withStartTimeout(Duration.ofMillis(number(name, "start-timeout", attributes)));
         }
         if (attributes.containsKey("max-message")) {
-            descriptor = descriptor.withMaxMessageSize(Math.toIntExact(
-                    Math.min(number(name, "max-message", attributes), Integer.MAX_VALUE)));
+            descriptor = descriptor.withMaxMessageSize(
+                    (int) number(name, "max-message", attributes, 1, Integer.MAX_VALUE));
         }
         if (attributes.containsKey("instances")) {
-            descriptor = descriptor.withInstances((int) Math.min(number(name, "instances", attributes), 1000));
+            descriptor = descriptor.withInstances(
+                    (int) number(name, "instances", attributes, 1, DriverDescriptor.MAX_INSTANCES));
         }
         if (attributes.containsKey("restart-intensity") || attributes.containsKey("restart-period")) {
             var policy = descriptor.restartPolicy();
             int intensity = attributes.containsKey("restart-intensity")
-                    ? (int) Math.min(number(name, "restart-intensity", attributes), Integer.MAX_VALUE)
+                    ? (int) number(name, "restart-intensity", attributes, 0, Integer.MAX_VALUE)
                     : policy.intensity();
             Duration period = attributes.containsKey("restart-period")
                     ? Duration.ofMillis(number(name, "restart-period", attributes)) : policy.period();
@@ -135,17 +136,24 @@ public final class DriverHeaderParser {
     }
 
     private static long number(String name, String key, Map<String, String> attributes) {
+        return number(name, key, attributes, 1, Long.MAX_VALUE);
+    }
+
+    private static long number(String name, String key, Map<String, String> attributes, long min, long max) {
         String value = attributes.get(key);
+        long n;
         try {
-            long n = Long.parseLong(value);
-            if (n <= 0) {
-                throw new NumberFormatException();
-            }
-            return n;
+            n = Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("driver '" + name + "': " + key + "='" + value
-                    + "' is not a positive integer");
+            n = min - 1;
         }
+        if (n < min || n > max) {
+            String expected = max < Integer.MAX_VALUE ? "an integer between " + min + " and " + max
+                    : min == 0 ? "a non-negative integer" : "a positive integer";
+            throw new IllegalArgumentException("driver '" + name + "': " + key + "='" + value
+                    + "' is not " + expected);
+        }
+        return n;
     }
 
     /** Splits a list value on spaces and commas. */

@@ -32,7 +32,7 @@ import io.github.umdosgi.impl.driver.DriverLog;
 import io.github.umdosgi.impl.driver.DriverServices;
 import io.github.umdosgi.impl.driver.Watchdog;
 import io.github.umdosgi.impl.extender.DriverExtender;
-import io.github.umdosgi.impl.process.ProcessSpawner;
+import io.github.umdosgi.impl.process.ProcessServices;
 
 /**
  * The {@link UmdManager} service. Owns the driver registry, the extender that
@@ -55,7 +55,7 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
 
     private BundleContext context;
     private Watchdog watchdog;
-    private ProcessSpawner spawner;
+    private ProcessServices processes;
     private DriverRegistry registry;
     private DriverExtender extender;
     private final SynchronousBundleListener stopListener = this::bundleChanged;
@@ -71,11 +71,11 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
             logger.warn("removed {} private driver directories left by an earlier run under {}", stale, root);
         }
         watchdog = new Watchdog();
-        spawner = ProcessSpawner.withParentDeathGuard();
-        if (!spawner.guarded()) {
+        processes = ProcessServices.create();
+        if (!processes.spawner().guarded()) {
             logger.warn("setpriv not found: handlers that ignore end of stdin may outlive a killed JVM");
         }
-        registry = new DriverRegistry(new DriverServices(directories, watchdog, spawner, new OsgiDriverLog(logger),
+        registry = new DriverRegistry(new DriverServices(directories, watchdog, processes, new OsgiDriverLog(logger),
                 Duration.ofMillis(50), Duration.ofSeconds(5)));
         context.addBundleListener(stopListener);
         extender = new DriverExtender(context, registry, new OsgiDriverLog(logger));
@@ -88,7 +88,7 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
         context.removeBundleListener(stopListener);
         registry.unloadAll();
         watchdog.close();
-        spawner.close();
+        processes.close();
     }
 
     /** Unloads the drivers of a stopping bundle, in its own stopping thread, before it is gone. */

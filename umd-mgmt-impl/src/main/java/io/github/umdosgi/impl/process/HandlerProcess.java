@@ -17,21 +17,29 @@ import io.github.umdosgi.impl.frame.FrameCodec;
  * One running handler process and its pipes: the kernel's
  * {@code fork_usermode_driver} plus {@code shutdown_umh}.
  *
- * <p>Not thread safe for {@link #send}/{@link #receive}: the owning
- * instance's lock serialises them. {@link #kill()} may be called from any
- * thread (watchdog, unload, operator) to unblock a caller stuck in a read.
+ * <p>Not thread safe for {@link #call}: the owning instance's lock
+ * serialises calls. {@link #kill()} may be called from any thread (watchdog,
+ * unload, operator) to unblock a caller stuck in a read.
  */
 public final class HandlerProcess {
 
     private final Process process;
     private final OutputStream toHandler;
     private final InputStream fromHandler;
-    private final StderrPump stderr;
+    private final StderrDrain.Source stderr;
     private final String label;
     // Written by any thread that kills; read when describing the exit.
     private volatile boolean killedByUs;
 
-    private HandlerProcess(Process process, StderrPump stderr, String label) {
+    /**
+     * Requests up to this size are written before the reply is read: with the
+     * pipe empty between calls they fit into its buffer (64 KiB by default),
+     * so the write cannot block even if the handler answers while reading.
+     * Larger ones are written by a pool thread while the caller reads.
+     */
+    static final int INLINE_WRITE_LIMIT = (64 << 10) - FrameCodec.HEADER_SIZE;
+
+    private HandlerProcess(Process process, StderrDrain.Source stderr, String label) {
         this.process = process;
         this.toHandler = process.getOutputStream();
         this.fromHandler = process.getInputStream();
@@ -44,17 +52,17 @@ public final class HandlerProcess {
      * environment; stdin and stdout are pipes, stderr goes line by line to
      * {@code stderrLines}.
      *
-     * @param spawner forks from its long-lived thread, behind the parent-death guard
+     * @param services the shared spawner and stderr drain
      * @param command the executable (and wrapper arguments before it, if any)
      * @param workingDirectory the private directory
      * @param environment the complete environment
-     * @param label names the handler in thread names and log lines
+     * @param label names the handler in log lines
      * @param stderrLines receives each stderr line
      * @return the started handler
      * @throws IOException the exec failed
      */
-    public static HandlerProcess start(ProcessSpawner spawner, List<String> command, Path workingDirectory, Map<String, String> environment,
-            String label, Consumer<String> stderrLines) throws IOException {
+    public static HandlerProcess start(ProcessServices services, List<String> command, Path workingDirectory,
+            Map<String, String> environment, String label, Consumer<String> stderrLines) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workingDirectory.toFile())
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
@@ -62,10 +70,10 @@ public final class HandlerProcess {
                 .redirectError(ProcessBuilder.Redirect.PIPE);
         builder.environment().clear();
         builder.environment().putAll(environment);
-        Process process = spawner.spawn(builder);
+        Process process = services.spawner().spawn(builder);
         String fullLabel = label + " pid " + process.pid();
-        StderrPump pump = StderrPump.start(process.getErrorStream(), fullLabel, stderrLines);
-        return new HandlerProcess(process, pump, fullLabel);
+        return new HandlerProcess(process, services.stderr().register(process.getErrorStream(), process.toHandle(), fullLabel, stderrLines),
+                fullLabel);
     }
 
     /** @return the handler's pid */
@@ -94,24 +102,41 @@ public final class HandlerProcess {
     }
 
     /**
-     * Writes one request frame.
+     * Writes one request frame and reads one reply frame. A large request is
+     * written by a pool thread while this thread reads, so a handler that
+     * replies while still reading cannot deadlock the two pipes.
      *
-     * @param payload the request
-     * @throws IOException the pipe is broken
-     */
-    public void send(byte[] payload) throws IOException {
-        FrameCodec.write(toHandler, payload);
-    }
-
-    /**
-     * Reads one reply frame.
-     *
+     * @param request the request payload
      * @param maxSize the largest reply accepted
+     * @param writers the pool for large writes
      * @return the reply
      * @throws IOException end of stream, a forged length or a broken pipe
      */
-    public byte[] receive(int maxSize) throws IOException {
-        return FrameCodec.read(fromHandler, maxSize);
+    public byte[] call(byte[] request, int maxSize, java.util.concurrent.Executor writers) throws IOException {
+        if (request.length <= INLINE_WRITE_LIMIT) {
+            FrameCodec.write(toHandler, request);
+            return FrameCodec.read(fromHandler, maxSize);
+        }
+        java.util.concurrent.CompletableFuture<Void> written = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                FrameCodec.write(toHandler, request);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, writers);
+        byte[] reply = FrameCodec.read(fromHandler, maxSize);
+        try {
+            // A handler that replied before reading everything is stuck on its contract; the
+            // caller's deadline kills it, which fails the write and ends this wait.
+            written.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
+            throw cause instanceof IOException io ? io : new IOException(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while writing the request");
+        }
+        return reply;
     }
 
     /**
@@ -134,15 +159,17 @@ public final class HandlerProcess {
         killedByUs = true;
         // Snapshot descendants first: once the parent dies they are reparented out of reach of descendants().
         List<ProcessHandle> descendants = process.descendants().toList();
-        process.destroyForcibly();
+        // Signal through the handle: Process.destroyForcibly would also close the pipes, losing the
+        // handler's last stderr lines and turning a clean end of stream into "Stream closed".
+        process.toHandle().destroyForcibly();
         descendants.forEach(ProcessHandle::destroyForcibly);
     }
 
     /**
      * Kills the process tree, waits for the handler to be reaped, closes the
-     * pipes and waits for the stderr pump to finish, so nothing outlives it.
+     * pipes and drains what is left of stderr, so nothing outlives it.
      *
-     * @param reapTimeout how long to wait for the exit and the pump
+     * @param reapTimeout how long to wait for the exit
      */
     public void close(Duration reapTimeout) {
         kill();
@@ -153,18 +180,24 @@ public final class HandlerProcess {
         }
         closeQuietly(toHandler);
         closeQuietly(fromHandler);
-        stderr.awaitEnd(reapTimeout);
+        stderr.finish();
     }
 
     /**
-     * Waits briefly for the stderr pump to catch up, then returns the
-     * handler's last stderr line: often the reason it died.
+     * The handler's last stderr line, often the reason it died. Once the
+     * process has exited, its stderr is drained to the end first.
      *
-     * @param wait how long to wait for the pump to reach end of stream
-     * @return "; stderr: <line>", or an empty string
+     * @param wait how long to wait for the process to exit
+     * @return "; its last stderr line: <line>", or an empty string
      */
     public String lastStderr(Duration wait) {
-        stderr.awaitEnd(wait);
+        try {
+            if (process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                stderr.finish();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         String line = stderr.lastLine();
         return line == null || line.isBlank() ? "" : "; its last stderr line: " + line.strip();
     }
@@ -185,7 +218,7 @@ public final class HandlerProcess {
             return "state unknown (interrupted)";
         }
         int status = process.exitValue();
-        // The JDK reports death by signal N as 128 + N.
+        // The JDK reports death by signal N as 128 + N (so "exit 130" reads as signal 2: a JDK limit).
         return status > 128 ? "was killed by signal " + (status - 128) : "exited with status " + status;
     }
 

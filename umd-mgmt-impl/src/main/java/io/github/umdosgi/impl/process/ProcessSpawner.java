@@ -62,7 +62,12 @@ public final class ProcessSpawner implements AutoCloseable {
         List<String> command = new ArrayList<>(guard);
         command.addAll(builder.command());
         builder.command(command);
-        Future<Process> started = thread.submit(builder::start);
+        Future<Process> started;
+        try {
+            started = thread.submit(builder::start);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new IOException("the manager is shutting down; not starting " + command, e);
+        }
         try {
             return started.get();
         } catch (ExecutionException e) {

@@ -179,4 +179,19 @@ class DriverDirectoriesTest {
 
         assertEquals("rwxr-x---", mode(outside));
     }
+
+    @Test
+    void removeStaleDeletesADirectoryWithoutAnyPermission() throws IOException {
+        // Root ignores permission bits, so only an ordinary user can see the failure.
+        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")), "running as root");
+        DriverDirectories dirs = new DriverDirectories(temp.resolve("umd"));
+        Path unreadable = Files.createDirectories(dirs.create("a").resolve("x"));
+        Files.writeString(unreadable.resolve("f"), "f");
+        Files.setPosixFilePermissions(unreadable, PosixFilePermissions.fromString("---------"));
+
+        assertEquals(1, dirs.removeStale());
+        try (Stream<Path> left = Files.list(dirs.root())) {
+            assertEquals(0, left.count());
+        }
+    }
 }

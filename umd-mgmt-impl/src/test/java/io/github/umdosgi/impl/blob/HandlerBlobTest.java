@@ -38,6 +38,11 @@ class HandlerBlobTest {
     void setUp() throws IOException {
         content = new byte[200_000]; // larger than the 64 KiB copy buffer
         new Random(7).nextBytes(content);
+        // Only ELF binaries and #! scripts are accepted as handlers.
+        content[0] = 0x7f;
+        content[1] = 'E';
+        content[2] = 'L';
+        content[3] = 'F';
         source = Files.write(temp.resolve("source-handler"), content);
         directory = new DriverDirectories(temp.resolve("umd")).create("sample");
     }
@@ -84,11 +89,25 @@ class HandlerBlobTest {
     }
 
     @Test
-    void extractOfAnEmptyFileWorks() throws Exception {
-        Path empty = Files.write(temp.resolve("empty"), new byte[0]);
-        HandlerBlob blob = HandlerBlob.extract(empty.toUri().toURL(), "e", Optional.empty(), directory, "h");
-        assertEquals(sha256(new byte[0]), blob.sha256());
-        assertEquals(0, Files.size(blob.executable()));
+    void extractAcceptsAScript() throws Exception {
+        byte[] script = "#!/bin/sh\nexec cat\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Path file = Files.write(temp.resolve("script"), script);
+        HandlerBlob blob = HandlerBlob.extract(file.toUri().toURL(), "s", Optional.empty(), directory, "h");
+        assertEquals(sha256(script), blob.sha256());
+        assertArrayEquals(script, Files.readAllBytes(blob.executable()));
+    }
+
+    @Test
+    void extractRefusesWhatIsNeitherElfNorScriptAndLeavesNothing() throws Exception {
+        for (byte[] bad : new byte[][] {new byte[0], {0x7f, 'E', 'L'}, {'#'}, "echo hi\n".getBytes(), {'E', 'L', 'F', 0x7f}}) {
+            Path file = Files.write(temp.resolve("bad"), bad);
+            IOException e = assertThrows(IOException.class,
+                    () -> HandlerBlob.extract(file.toUri().toURL(), "bin/text", Optional.empty(), directory, "h"));
+            assertFalse(e instanceof IntegrityException);
+            assertTrue(e.getMessage().contains("bin/text") && e.getMessage().contains("not an executable"),
+                    e.getMessage());
+            assertFalse(Files.exists(directory.resolve("h"), LinkOption.NOFOLLOW_LINKS));
+        }
     }
 
     @Test

@@ -46,12 +46,12 @@ class HandlerProcessTest {
     private final List<HandlerProcess> started = new ArrayList<>();
     private final List<Long> extraPids = new ArrayList<>();
     private final List<String> stderrLines = new CopyOnWriteArrayList<>();
-    private ProcessSpawner spawner;
+    private ProcessServices spawner;
 
     @BeforeEach
     void setUp() throws IOException {
         // The production configuration: behind setpriv when the machine has it.
-        spawner = ProcessSpawner.withParentDeathGuard();
+        spawner = ProcessServices.create();
         cwd = Files.createDirectory(temp.resolve("private"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         cat = Files.copy(Path.of("/bin/cat"), cwd.resolve("handler"), StandardCopyOption.COPY_ATTRIBUTES);
@@ -141,16 +141,8 @@ class HandlerProcessTest {
         for (int size : new int[] {0, 1, 4096, 65_536, 200_000, 1 << 20}) {
             byte[] payload = new byte[size];
             random.nextBytes(payload);
-            Thread writer = new Thread(() -> {
-                try {
-                    p.send(payload);
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            writer.start();
-            byte[] reply = p.receive(1 << 20);
-            writer.join(10_000);
+            // Larger than a pipe buffer: call() writes from a pool thread while it reads.
+            byte[] reply = p.call(payload, 1 << 20, spawner.writers());
             assertArrayEquals(payload, reply, "size " + size);
             assertFalse(p.hasUnsolicitedOutput());
         }
@@ -190,10 +182,10 @@ class HandlerProcessTest {
         Map<String, String> env = HandlerEnvironment.of("sample", 3, cwd, List.of());
         assertEquals(Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C", "HOME", cwd.toString(),
                 "TMPDIR", cwd.toString(), "UMD_DRIVER", "sample", "UMD_INSTANCE", "3"), env);
-        start(List.of("/usr/bin/env"), env);
-        await("env printed its environment and exited", () -> started.get(0).onExit().isDone());
+        HandlerProcess p = start(List.of("/usr/bin/env"), env);
+        Process exited = p.onExit().get(10, TimeUnit.SECONDS);
         // env wrote to stdout (not stderr); read it back raw.
-        byte[] out = started.get(0).onExit().get().getInputStream().readAllBytes();
+        byte[] out = exited.getInputStream().readAllBytes();
         List<String> seen = new ArrayList<>(List.of(new String(out).split("\n")));
         Collections.sort(seen);
         List<String> expected = new ArrayList<>();
@@ -232,8 +224,8 @@ class HandlerProcessTest {
         assertFalse(p.isAlive());
         await("the forked child is dead too", () -> isDead(child));
         assertEquals("was killed by signal 9", p.describeExit(Duration.ofSeconds(5)));
-        // A reader fails rather than blocking forever (the JDK closes the pipes on destroy).
-        assertThrows(IOException.class, () -> p.receive(1024));
+        // A caller fails rather than blocking forever: the pipe's writer is dead.
+        assertThrows(IOException.class, () -> p.call(new byte[0], 1024, spawner.writers()));
         p.kill(); // idempotent
     }
 
@@ -249,7 +241,7 @@ class HandlerProcessTest {
             p.kill();
         });
         killer.start();
-        assertThrows(IOException.class, () -> p.receive(1024));
+        assertThrows(IOException.class, () -> p.call(new byte[0], 1024, spawner.writers()));
         killer.join();
     }
 
@@ -261,14 +253,16 @@ class HandlerProcessTest {
         long child = Long.parseLong(stderrPayloads().get(0).substring(6));
         extraPids.add(child);
         long pid = p.pid();
-        assertEquals(before.size() + 1, umdStderrThreads().size(), "one pump thread per handler: " + umdStderrThreads());
+        HandlerProcess second = sh("exec " + cat);
+        assertTrue(umdStderrThreads().size() <= 1, "one shared stderr thread, not one per handler: " + umdStderrThreads());
+        second.close(REAP);
 
         p.close(REAP);
 
         assertFalse(p.isAlive());
         assertTrue(isDead(pid));
         await("the forked child is dead", () -> isDead(child));
-        assertEquals(before, umdStderrThreads(), "no stderr pump thread survives close()");
+        assertTrue(umdStderrThreads().size() <= 1, "no stderr thread per handler survives close()");
     }
 
     @Test
@@ -278,7 +272,7 @@ class HandlerProcessTest {
         p.onExit().get(10, TimeUnit.SECONDS);
         p.close(REAP);
         p.close(REAP);
-        assertEquals(before, umdStderrThreads());
+        assertTrue(umdStderrThreads().size() <= 1, umdStderrThreads().toString());
     }
 
     @Test
@@ -325,8 +319,7 @@ class HandlerProcessTest {
     @Test
     void noUnsolicitedOutputFromAQuietHandler() throws Exception {
         HandlerProcess p = start(List.of(cat.toString()), env());
-        p.send(new byte[] {1, 2, 3});
-        assertArrayEquals(new byte[] {1, 2, 3}, p.receive(16));
+        assertArrayEquals(new byte[] {1, 2, 3}, p.call(new byte[] {1, 2, 3}, 16, spawner.writers()));
         Thread.sleep(100);
         assertFalse(p.hasUnsolicitedOutput());
     }
@@ -334,8 +327,7 @@ class HandlerProcessTest {
     @Test
     void handlerExitingWithoutReplyIsEof() throws Exception {
         HandlerProcess p = sh("head -c 2 >/dev/null; exit 7");
-        p.send(new byte[] {9, 9, 9, 9});
-        EOFException e = assertThrows(EOFException.class, () -> p.receive(1024));
+        EOFException e = assertThrows(EOFException.class, () -> p.call(new byte[] {9, 9, 9, 9}, 1024, spawner.writers()));
         assertTrue(e.getMessage().contains("before a reply"), e.getMessage());
         assertEquals("exited with status 7", p.describeExit(Duration.ofSeconds(5)));
     }
@@ -343,8 +335,7 @@ class HandlerProcessTest {
     @Test
     void forgedReplyLengthIsRefused() throws Exception {
         HandlerProcess p = sh("head -c 5 >/dev/null; printf '\\377\\377\\377\\377'; exec cat");
-        p.send(new byte[] {1});
-        assertThrows(FrameTooLargeException.class, () -> p.receive(1 << 20));
+        assertThrows(FrameTooLargeException.class, () -> p.call(new byte[] {1}, 1 << 20, spawner.writers()));
     }
 
     @Test
@@ -354,26 +345,25 @@ class HandlerProcessTest {
         // The first write into a pipe without reader raises EPIPE (the JVM ignores SIGPIPE).
         assertThrows(IOException.class, () -> {
             for (int i = 0; i < 100; i++) {
-                p.send(new byte[70_000]);
+                p.call(new byte[70_000], 16, spawner.writers());
             }
         });
     }
 
     @Test
     void startOfAMissingExecutableFailsWithoutTheGuard() {
-        List<String> before = umdStderrThreads();
-        try (ProcessSpawner unguarded = new ProcessSpawner(List.of())) {
+        try (ProcessServices unguarded = new ProcessServices(new ProcessSpawner(List.of()), new StderrDrain(),
+                java.util.concurrent.Executors.newCachedThreadPool())) {
             IOException e = assertThrows(IOException.class, () -> HandlerProcess.start(unguarded,
                     List.of(cwd.resolve("missing").toString()), cwd, env(), "x", l -> { }));
             assertTrue(e.getMessage().contains("missing"), e.getMessage());
         }
-        assertEquals(before, umdStderrThreads());
     }
 
     @Test
     void missingExecutableBehindTheGuardExitsAtOnceSayingWhy() throws Exception {
         // setpriv itself starts, so start() cannot see the failed exec: the handler "exits with 127".
-        org.junit.jupiter.api.Assumptions.assumeTrue(spawner.guarded());
+        org.junit.jupiter.api.Assumptions.assumeTrue(spawner.spawner().guarded());
         HandlerProcess p = start(List.of(cwd.resolve("missing").toString()), env());
         p.onExit().get(10, TimeUnit.SECONDS);
         assertEquals("exited with status 127", p.describeExit(Duration.ofSeconds(5)));
@@ -383,11 +373,11 @@ class HandlerProcessTest {
 
     @Test
     void unguardedSpawnerRunsTheSameProtocol() throws Exception {
-        try (ProcessSpawner unguarded = new ProcessSpawner(List.of())) {
+        try (ProcessServices unguarded = new ProcessServices(new ProcessSpawner(List.of()), new StderrDrain(),
+                java.util.concurrent.Executors.newCachedThreadPool())) {
             HandlerProcess p = HandlerProcess.start(unguarded, List.of(cat.toString()), cwd, env(), "u", l -> { });
             started.add(p);
-            p.send(new byte[] {5, 6});
-            assertArrayEquals(new byte[] {5, 6}, p.receive(16));
+            assertArrayEquals(new byte[] {5, 6}, p.call(new byte[] {5, 6}, 16, unguarded.writers()));
             p.close(REAP);
             assertFalse(p.isAlive());
         }

@@ -1,0 +1,93 @@
+package io.github.umdosgi.impl.process;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Cuts one handler's stderr bytes into lines for the log. Lines are cut at
+ * {@value #MAX_LINE} bytes and at most {@value #LINES_PER_SECOND} lines a
+ * second are passed on; the rest are counted and reported, which keeps the
+ * log bounded when a handler floods stderr.
+ *
+ * <p>Not thread safe: the drain calls it under the source's monitor.
+ * {@link #lastLine()} alone may be read from any thread.
+ */
+final class StderrLines {
+
+    static final int MAX_LINE = 4096;
+    static final int LINES_PER_SECOND = 200;
+
+    private final String label;
+    private final Consumer<String> sink;
+    private final LongSupplier clock;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+    // Read by whoever reports why a handler failed.
+    private volatile String lastLine;
+
+    private long windowStart;
+    private int linesInWindow;
+    private long suppressed;
+
+    StderrLines(String label, Consumer<String> sink) {
+        this(label, sink, System::nanoTime);
+    }
+
+    StderrLines(String label, Consumer<String> sink, LongSupplier clock) {
+        this.label = label;
+        this.sink = sink;
+        this.clock = clock;
+        this.windowStart = clock.getAsLong();
+    }
+
+    /** Takes the next bytes of the stream. */
+    void accept(byte[] bytes, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            byte b = bytes[i];
+            if (b == '\n') {
+                emit();
+            } else if (line.size() < MAX_LINE) {
+                line.write(b);
+            }
+        }
+    }
+
+    /** The stream ended: passes on an unterminated last line and the count of suppressed lines. */
+    void finish() {
+        if (line.size() > 0) {
+            emit();
+        }
+        reportSuppressed();
+    }
+
+    /** @return the last complete line, or null */
+    String lastLine() {
+        return lastLine;
+    }
+
+    private void emit() {
+        String text = line.toString(StandardCharsets.UTF_8);
+        line.reset();
+        lastLine = text;
+        long now = clock.getAsLong();
+        if (now - windowStart > 1_000_000_000L) {
+            reportSuppressed();
+            windowStart = now;
+            linesInWindow = 0;
+        }
+        if (linesInWindow++ < LINES_PER_SECOND) {
+            sink.accept(label + ": " + text);
+        } else {
+            suppressed++;
+        }
+    }
+
+    private void reportSuppressed() {
+        if (suppressed > 0) {
+            sink.accept(label + ": " + suppressed + " stderr lines suppressed (rate limit)");
+            suppressed = 0;
+        }
+    }
+}
