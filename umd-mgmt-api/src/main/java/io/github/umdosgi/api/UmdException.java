@@ -15,8 +15,13 @@ public class UmdException extends Exception {
      * @param cause the underlying failure, or null
      */
     public UmdException(String driverName, String message, Throwable cause) {
-        super("driver '" + driverName + "': " + message, cause);
+        super("driver '" + shorten(driverName) + "': " + message, cause);
         this.driverName = driverName;
+    }
+
+    /** Names longer than any valid one are cut in messages, so a hostile name cannot bloat logs. */
+    private static String shorten(String name) {
+        return name != null && name.length() > 80 ? name.substring(0, 64) + "...(" + name.length() + " chars)" : name;
     }
 
     /**

@@ -187,7 +187,7 @@ public final class Driver {
                     + " bytes exceeds the maximum message size of " + descriptor.maxMessageSize());
         }
         Duration effective = timeout != null ? timeout : descriptor.callTimeout();
-        long deadline = System.nanoTime() + effective.toNanos();
+        long deadline = Deadlines.after(effective);
         HandlerInstance instance = acquireInstance(current.instances(), deadline);
         try {
             byte[] reply = instance.sendRecv(request, deadline);
@@ -263,7 +263,7 @@ public final class Driver {
                 }
                 throw new DriverNotLoadedException(name, "not loaded");
             }
-            long deadline = System.nanoTime() + current.descriptor().startTimeout().toNanos();
+            long deadline = Deadlines.after(current.descriptor().startTimeout());
             for (HandlerInstance instance : current.instances()) {
                 instance.acquire(deadline);
                 try {
@@ -351,7 +351,7 @@ public final class Driver {
         if (backoff == RestartTracker.REFUSED) {
             var policy = current.restarts().policy();
             String reason = "handler needed more than " + policy.intensity() + " restarts within "
-                    + policy.period().toMillis() + " ms; restarting stopped until an operator restart or a bundle restart";
+                    + Deadlines.nanos(policy.period()) / 1_000_000 + " ms; restarting stopped until an operator restart or a bundle restart";
             lastError = reason;
             phase = DriverState.FAILED;
             current.instances().forEach(HandlerInstance::abort);

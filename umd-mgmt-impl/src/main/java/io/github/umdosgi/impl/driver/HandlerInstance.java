@@ -111,9 +111,27 @@ final class HandlerInstance {
             }
             start();
         }
-        byte[] reply = exchange(request, deadline);
+        byte[] reply;
+        try {
+            reply = exchange(request, deadline);
+        } catch (RequestNotDelivered e) {
+            // The handler died before it could read the request (killed between calls and not
+            // yet reaped): nothing was delivered, so one retry on a fresh handler is safe.
+            driver.beforeRestart(deadline);
+            start();
+            reply = exchange(request, deadline);
+        }
         calls.incrementAndGet();
         return reply;
+    }
+
+    /** The request could not be written at all: the handler never saw it. */
+    private static final class RequestNotDelivered extends TransportException {
+        private static final long serialVersionUID = 1L;
+
+        RequestNotDelivered(String driverName, String message, Throwable cause) {
+            super(driverName, message, cause);
+        }
     }
 
     /** Starts the handler and runs the post-start hook; on any failure nothing is left running. */
@@ -154,10 +172,11 @@ final class HandlerInstance {
         HandlerProcess started = process;
         if (hook == null && !services.settleTime().isZero()) {
             try {
-                started.onExit().get(services.settleTime().toNanos(), TimeUnit.NANOSECONDS);
-                String exit = started.describeExit(Duration.ZERO) + started.lastStderr(Duration.ofMillis(200));
+                started.onExit().get(Deadlines.nanos(services.settleTime()), TimeUnit.NANOSECONDS);
+                String exit = started.describeExit(Duration.ZERO) + " right after start"
+                        + started.lastStderr(Duration.ofMillis(200));
                 shutdown();
-                throw new HandlerStartException(driver.name(), "handler " + exit + " right after start");
+                throw new HandlerStartException(driver.name(), "handler " + exit);
             } catch (TimeoutException stillRunning) {
                 // The expected case: it waits for requests.
             } catch (InterruptedException e) {
@@ -171,7 +190,7 @@ final class HandlerInstance {
     }
 
     private void runHook(HandlerProcess started) throws HandlerStartException {
-        long deadline = System.nanoTime() + descriptor.startTimeout().toNanos();
+        long deadline = Deadlines.after(descriptor.startTimeout());
         HandlerChannel channel = new HandlerChannel() {
             @Override
             public String driverName() {
@@ -186,12 +205,29 @@ final class HandlerInstance {
                 return exchange(request, deadline);
             }
         };
-        try {
+        String timedOut = "post-start hook timed out after " + Deadlines.nanos(descriptor.startTimeout()) / 1_000_000 + " ms";
+        // The hook runs on a worker so that the start timeout bounds it even when it blocks
+        // outside its channel; the caller never waits longer than the start timeout.
+        java.util.concurrent.Future<Void> run = services.processes().workers().submit(() -> {
             hook.afterStart(channel);
-        } catch (CallTimeoutException e) {
-            throw new HandlerStartException(driver.name(), "post-start hook timed out after "
-                    + descriptor.startTimeout().toMillis() + " ms", e);
-        } catch (Exception e) {
+            return null;
+        });
+        try {
+            run.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            run.cancel(true);
+            started.kill();
+            throw new HandlerStartException(driver.name(), timedOut + " (the hook did not return)", e);
+        } catch (InterruptedException e) {
+            run.cancel(true);
+            started.kill();
+            Thread.currentThread().interrupt();
+            throw new HandlerStartException(driver.name(), "interrupted during the post-start hook", e);
+        } catch (java.util.concurrent.ExecutionException wrapped) {
+            Throwable e = wrapped.getCause();
+            if (e instanceof CallTimeoutException) {
+                throw new HandlerStartException(driver.name(), timedOut, e);
+            }
             String stderr = started.isAlive() ? "" : started.lastStderr(Duration.ofMillis(200));
             throw new HandlerStartException(driver.name(), "post-start hook failed: " + e.getMessage() + stderr, e);
         }
@@ -200,14 +236,22 @@ final class HandlerInstance {
     /** One request frame out, one reply frame in; any failure shuts the handler down. */
     private byte[] exchange(byte[] request, long deadline) throws UmdException {
         HandlerProcess current = process;
-        Watchdog.Alarm alarm = services.watchdog().arm(Duration.ofNanos(deadline - System.nanoTime()), current::kill);
+        Watchdog.Alarm alarm = services.watchdog().arm(Deadlines.remaining(deadline), current::kill);
         byte[] reply;
         try {
-            reply = current.call(request, descriptor.maxMessageSize(), services.processes().writers());
+            reply = current.call(request, descriptor.maxMessageSize(), services.processes().workers());
         } catch (FrameTooLargeException e) {
             alarm.disarm();
             shutdown();
             throw new ProtocolException(driver.name(), "bad reply: " + e.getMessage() + "; handler killed", e);
+        } catch (io.github.umdosgi.impl.process.RequestNotDeliveredException e) {
+            boolean timedOut = alarm.disarm();
+            shutdown();
+            if (timedOut) {
+                throw new CallTimeoutException(driver.name(), "no reply within the call timeout; handler killed", e);
+            }
+            throw new RequestNotDelivered(driver.name(), "handler " + current.describeExit(Duration.ofMillis(200))
+                    + " before it read the request (" + e.getMessage() + "); it was shut down", e);
         } catch (IOException e) {
             boolean timedOut = alarm.disarm();
             UmdException failure = timedOut
@@ -254,8 +298,8 @@ final class HandlerInstance {
         }
         boolean locked = false;
         try {
-            locked = lock.tryLock(descriptor.startTimeout().toMillis() + services.reapTimeout().toMillis(),
-                    TimeUnit.MILLISECONDS);
+            locked = lock.tryLock(Deadlines.nanos(descriptor.startTimeout()) + Deadlines.nanos(services.reapTimeout()),
+                    TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -30,7 +30,7 @@ final class RestartTracker {
      * @return the backoff to wait first in nanoseconds, or {@link #REFUSED}
      */
     synchronized long admit(long now) {
-        long windowStart = now - policy.period().toNanos();
+        long windowStart = now - Deadlines.nanos(policy.period());
         while (!recent.isEmpty() && recent.peekFirst() - windowStart < 0) {
             recent.removeFirst();
         }
@@ -42,8 +42,8 @@ final class RestartTracker {
         if (consecutive <= 1) {
             return 0;
         }
-        long max = policy.backoffMax().toNanos();
-        long backoff = policy.backoffBase().toNanos();
+        long max = Deadlines.nanos(policy.backoffMax());
+        long backoff = Deadlines.nanos(policy.backoffBase());
         // Double by steps, stopping at the maximum, so the wait can never overflow to a shorter one.
         for (int i = 2; i < consecutive && backoff < max && backoff > 0; i++) {
             backoff = backoff > max / 2 ? max : backoff * 2;

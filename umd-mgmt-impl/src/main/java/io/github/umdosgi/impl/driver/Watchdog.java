@@ -37,7 +37,7 @@ public final class Watchdog implements AutoCloseable {
      */
     public Alarm arm(Duration delay, Runnable action) {
         Alarm alarm = new Alarm(action);
-        alarm.future = timer.schedule(alarm, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        alarm.future = timer.schedule(alarm, Math.max(0, Deadlines.nanos(delay)), TimeUnit.NANOSECONDS);
         return alarm;
     }
 

@@ -32,6 +32,7 @@ import io.github.umdosgi.impl.driver.DriverLog;
 import io.github.umdosgi.impl.driver.DriverServices;
 import io.github.umdosgi.impl.driver.Watchdog;
 import io.github.umdosgi.impl.extender.DriverExtender;
+import io.github.umdosgi.impl.process.LaunchShim;
 import io.github.umdosgi.impl.process.ProcessServices;
 
 /**
@@ -71,9 +72,11 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
             logger.warn("removed {} private driver directories left by an earlier run under {}", stale, root);
         }
         watchdog = new Watchdog();
-        processes = ProcessServices.create();
-        if (!processes.spawner().guarded()) {
-            logger.warn("setpriv not found: handlers that ignore end of stdin may outlive a killed JVM");
+        Path shim = LaunchShim.install(context.getBundle(), context.getDataFile("launcher").toPath()).orElse(null);
+        processes = ProcessServices.create(shim);
+        if (shim == null) {
+            logger.warn("no launch shim for this machine: handler trees are found through descendants only{}",
+                    processes.spawner().guarded() ? "" : ", and handlers that ignore end of stdin may outlive a killed JVM");
         }
         registry = new DriverRegistry(new DriverServices(directories, watchdog, processes, new OsgiDriverLog(logger),
                 Duration.ofMillis(50), Duration.ofSeconds(5)));

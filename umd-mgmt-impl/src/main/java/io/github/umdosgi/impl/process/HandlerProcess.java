@@ -28,6 +28,7 @@ public final class HandlerProcess {
     private final InputStream fromHandler;
     private final StderrDrain.Source stderr;
     private final String label;
+    private final boolean sessionLeader;
     // Written by any thread that kills; read when describing the exit.
     private volatile boolean killedByUs;
 
@@ -39,8 +40,9 @@ public final class HandlerProcess {
      */
     static final int INLINE_WRITE_LIMIT = (64 << 10) - FrameCodec.HEADER_SIZE;
 
-    private HandlerProcess(Process process, StderrDrain.Source stderr, String label) {
+    private HandlerProcess(Process process, StderrDrain.Source stderr, String label, boolean sessionLeader) {
         this.process = process;
+        this.sessionLeader = sessionLeader;
         this.toHandler = process.getOutputStream();
         this.fromHandler = process.getInputStream();
         this.stderr = stderr;
@@ -72,8 +74,9 @@ public final class HandlerProcess {
         builder.environment().putAll(environment);
         Process process = services.spawner().spawn(builder);
         String fullLabel = label + " pid " + process.pid();
-        return new HandlerProcess(process, services.stderr().register(process.getErrorStream(), process.toHandle(), fullLabel, stderrLines),
-                fullLabel);
+        return new HandlerProcess(process,
+                services.stderr().register(process.getErrorStream(), process.toHandle(), fullLabel, stderrLines),
+                fullLabel, services.spawner().sessions());
     }
 
     /** @return the handler's pid */
@@ -114,7 +117,11 @@ public final class HandlerProcess {
      */
     public byte[] call(byte[] request, int maxSize, java.util.concurrent.Executor writers) throws IOException {
         if (request.length <= INLINE_WRITE_LIMIT) {
-            FrameCodec.write(toHandler, request);
+            try {
+                FrameCodec.write(toHandler, request);
+            } catch (IOException e) {
+                throw new RequestNotDeliveredException(e);
+            }
             return FrameCodec.read(fromHandler, maxSize);
         }
         java.util.concurrent.CompletableFuture<Void> written = java.util.concurrent.CompletableFuture.runAsync(() -> {
@@ -158,11 +165,15 @@ public final class HandlerProcess {
     public void kill() {
         killedByUs = true;
         // Snapshot descendants first: once the parent dies they are reparented out of reach of descendants().
-        List<ProcessHandle> descendants = process.descendants().toList();
+        List<ProcessHandle> tree = new java.util.ArrayList<>(process.descendants().toList());
+        // The handler's session also holds children that outlived it and were re-parented.
+        if (sessionLeader) {
+            tree.addAll(Sessions.members(process.pid()));
+        }
         // Signal through the handle: Process.destroyForcibly would also close the pipes, losing the
         // handler's last stderr lines and turning a clean end of stream into "Stream closed".
         process.toHandle().destroyForcibly();
-        descendants.forEach(ProcessHandle::destroyForcibly);
+        tree.forEach(ProcessHandle::destroyForcibly);
     }
 
     /**

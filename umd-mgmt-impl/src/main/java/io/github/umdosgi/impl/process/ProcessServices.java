@@ -8,32 +8,40 @@ import java.util.concurrent.TimeUnit;
 /**
  * The threads every handler process shares, owned by the manager: the
  * spawner (forks behind the parent-death guard), the stderr drain, and a pool
- * of writers for requests too large to write before reading (its threads end
- * after 30 idle seconds). An idle handler costs none of them a thread of its
- * own.
+ * of workers that write requests too large to write before reading and run
+ * post-start hooks under their timeout (its threads end after 30 idle
+ * seconds). An idle handler costs none of them a thread of its own.
  *
  * @param spawner forks handlers
  * @param stderr drains every handler's stderr
- * @param writers writes large requests while the caller reads the reply
+ * @param workers writes large requests while the caller reads the reply; runs post-start hooks
  */
-public record ProcessServices(ProcessSpawner spawner, StderrDrain stderr, ExecutorService writers)
+public record ProcessServices(ProcessSpawner spawner, StderrDrain stderr, ExecutorService workers)
         implements AutoCloseable {
 
-    /** @return the services with the parent-death guard when available */
+    /** @return the services with the setpriv guard when available */
     public static ProcessServices create() {
-        ThreadPoolExecutor writers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+        return create(null);
+    }
+
+    /**
+     * @param shim the extracted launch shim, or null to fall back to setpriv
+     * @return the services
+     */
+    public static ProcessServices create(java.nio.file.Path shim) {
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), task -> {
-                    Thread t = new Thread(task, "umd-writer");
+                    Thread t = new Thread(task, "umd-worker");
                     t.setDaemon(true);
                     return t;
                 });
-        return new ProcessServices(ProcessSpawner.withParentDeathGuard(), new StderrDrain(), writers);
+        return new ProcessServices(ProcessSpawner.create(shim), new StderrDrain(), workers);
     }
 
     /** Stops the threads; call after every handler was closed. */
     @Override
     public void close() {
-        writers.shutdownNow();
+        workers.shutdownNow();
         stderr.close();
         spawner.close();
     }

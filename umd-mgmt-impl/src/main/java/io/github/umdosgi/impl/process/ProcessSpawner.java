@@ -11,8 +11,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Forks every handler from one long-lived thread, prefixed with a parent-death
- * guard ({@code setpriv --pdeathsig KILL}) when the machine has it.
+ * Forks every handler from one long-lived thread, behind a guard that kills
+ * the handler when the JVM dies: the launch shim {@code umd-launch} (parent
+ * death signal, checked against the fork race, plus a session of its own so
+ * that its whole process tree can be found), else {@code setpriv --pdeathsig
+ * KILL}, else nothing.
  *
  * <p>Why one thread: Linux delivers the parent-death signal when the
  * <em>thread</em> that forked the child ends, not the process. Forking from
@@ -29,16 +32,33 @@ public final class ProcessSpawner implements AutoCloseable {
 
     private final ExecutorService thread;
     private final List<String> guard;
+    private final boolean sessions;
 
-    /** @return a spawner with the parent-death guard when {@code setpriv} is installed */
-    public static ProcessSpawner withParentDeathGuard() {
+    /**
+     * @param shim the extracted launch shim, or null when none fits this machine
+     * @return a spawner with the strongest guard available
+     */
+    public static ProcessSpawner create(Path shim) {
+        if (shim != null) {
+            return new ProcessSpawner(List.of(shim.toString(), Long.toString(ProcessHandle.current().pid())), true);
+        }
         return new ProcessSpawner(Files.isExecutable(SETPRIV)
                 ? List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--")
-                : List.of());
+                : List.of(), false);
+    }
+
+    /** @return a spawner with the setpriv guard when installed, without sessions */
+    public static ProcessSpawner withParentDeathGuard() {
+        return create(null);
     }
 
     ProcessSpawner(List<String> guard) {
+        this(guard, false);
+    }
+
+    ProcessSpawner(List<String> guard, boolean sessions) {
         this.guard = List.copyOf(guard);
+        this.sessions = sessions;
         this.thread = Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(task, "umd-spawner");
             t.setDaemon(true);
@@ -46,9 +66,14 @@ public final class ProcessSpawner implements AutoCloseable {
         });
     }
 
-    /** @return whether handlers get the parent-death guard */
+    /** @return whether handlers get a parent-death guard */
     public boolean guarded() {
         return !guard.isEmpty();
+    }
+
+    /** @return whether every handler leads its own session, so {@link Sessions} finds its whole tree */
+    public boolean sessions() {
+        return sessions;
     }
 
     /**

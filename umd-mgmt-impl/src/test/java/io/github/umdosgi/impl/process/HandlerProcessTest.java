@@ -142,7 +142,7 @@ class HandlerProcessTest {
             byte[] payload = new byte[size];
             random.nextBytes(payload);
             // Larger than a pipe buffer: call() writes from a pool thread while it reads.
-            byte[] reply = p.call(payload, 1 << 20, spawner.writers());
+            byte[] reply = p.call(payload, 1 << 20, spawner.workers());
             assertArrayEquals(payload, reply, "size " + size);
             assertFalse(p.hasUnsolicitedOutput());
         }
@@ -225,7 +225,7 @@ class HandlerProcessTest {
         await("the forked child is dead too", () -> isDead(child));
         assertEquals("was killed by signal 9", p.describeExit(Duration.ofSeconds(5)));
         // A caller fails rather than blocking forever: the pipe's writer is dead.
-        assertThrows(IOException.class, () -> p.call(new byte[0], 1024, spawner.writers()));
+        assertThrows(IOException.class, () -> p.call(new byte[0], 1024, spawner.workers()));
         p.kill(); // idempotent
     }
 
@@ -241,7 +241,7 @@ class HandlerProcessTest {
             p.kill();
         });
         killer.start();
-        assertThrows(IOException.class, () -> p.call(new byte[0], 1024, spawner.writers()));
+        assertThrows(IOException.class, () -> p.call(new byte[0], 1024, spawner.workers()));
         killer.join();
     }
 
@@ -319,7 +319,7 @@ class HandlerProcessTest {
     @Test
     void noUnsolicitedOutputFromAQuietHandler() throws Exception {
         HandlerProcess p = start(List.of(cat.toString()), env());
-        assertArrayEquals(new byte[] {1, 2, 3}, p.call(new byte[] {1, 2, 3}, 16, spawner.writers()));
+        assertArrayEquals(new byte[] {1, 2, 3}, p.call(new byte[] {1, 2, 3}, 16, spawner.workers()));
         Thread.sleep(100);
         assertFalse(p.hasUnsolicitedOutput());
     }
@@ -327,7 +327,7 @@ class HandlerProcessTest {
     @Test
     void handlerExitingWithoutReplyIsEof() throws Exception {
         HandlerProcess p = sh("head -c 2 >/dev/null; exit 7");
-        EOFException e = assertThrows(EOFException.class, () -> p.call(new byte[] {9, 9, 9, 9}, 1024, spawner.writers()));
+        EOFException e = assertThrows(EOFException.class, () -> p.call(new byte[] {9, 9, 9, 9}, 1024, spawner.workers()));
         assertTrue(e.getMessage().contains("before a reply"), e.getMessage());
         assertEquals("exited with status 7", p.describeExit(Duration.ofSeconds(5)));
     }
@@ -335,7 +335,7 @@ class HandlerProcessTest {
     @Test
     void forgedReplyLengthIsRefused() throws Exception {
         HandlerProcess p = sh("head -c 5 >/dev/null; printf '\\377\\377\\377\\377'; exec cat");
-        assertThrows(FrameTooLargeException.class, () -> p.call(new byte[] {1}, 1 << 20, spawner.writers()));
+        assertThrows(FrameTooLargeException.class, () -> p.call(new byte[] {1}, 1 << 20, spawner.workers()));
     }
 
     @Test
@@ -345,7 +345,7 @@ class HandlerProcessTest {
         // The first write into a pipe without reader raises EPIPE (the JVM ignores SIGPIPE).
         assertThrows(IOException.class, () -> {
             for (int i = 0; i < 100; i++) {
-                p.call(new byte[70_000], 16, spawner.writers());
+                p.call(new byte[70_000], 16, spawner.workers());
             }
         });
     }
@@ -377,7 +377,7 @@ class HandlerProcessTest {
                 java.util.concurrent.Executors.newCachedThreadPool())) {
             HandlerProcess p = HandlerProcess.start(unguarded, List.of(cat.toString()), cwd, env(), "u", l -> { });
             started.add(p);
-            assertArrayEquals(new byte[] {5, 6}, p.call(new byte[] {5, 6}, 16, unguarded.writers()));
+            assertArrayEquals(new byte[] {5, 6}, p.call(new byte[] {5, 6}, 16, unguarded.workers()));
             p.close(REAP);
             assertFalse(p.isAlive());
         }

@@ -1,0 +1,126 @@
+package io.github.umdosgi.benchmarks;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.stream.Stream;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.util.tracker.ServiceTracker;
+
+import io.github.umdosgi.api.UmdManager;
+
+/**
+ * Felix 7 embedded the way the launcher does it: the framework, SCR with the
+ * three DS API bundles, the log service, Config Admin, Metatype and the
+ * manager bundle. The system bundle exports the API package, whose classes
+ * come from the harness class path, so the harness calls the real
+ * {@link UmdManager} service directly.
+ *
+ * <p>Not thread safe for start and stop; {@link #manager()} may be used from any thread.
+ */
+final class EmbeddedFelix implements AutoCloseable {
+
+    /** The API package as the system bundle exports it; must match the manager's import range. */
+    static final String API_EXPORT = "io.github.umdosgi.api;version=1.0.0";
+
+    private final Framework framework;
+    private final ServiceTracker<UmdManager, UmdManager> tracker;
+    private final UmdManager manager;
+
+    private EmbeddedFelix(Framework framework, ServiceTracker<UmdManager, UmdManager> tracker, UmdManager manager) {
+        this.framework = framework;
+        this.tracker = tracker;
+        this.manager = manager;
+    }
+
+    /**
+     * @param bundleDir every jar in it is installed and started (the runtime bundles)
+     * @param managerJar the umd-mgmt-impl bundle
+     * @param work the framework cache and the drivers' private directories go below it
+     * @return the running framework with the manager service available
+     * @throws Exception the framework or a bundle does not start, or the manager does not appear
+     */
+    static EmbeddedFelix start(Path bundleDir, Path managerJar, Path work) throws Exception {
+        Map<String, String> props = new HashMap<>();
+        props.put(Constants.FRAMEWORK_STORAGE, work.resolve("felix-cache").toString());
+        props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, API_EXPORT);
+        props.put("io.github.umdosgi.root", work.resolve("drivers").toString());
+        props.put("felix.log.level", "1");
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
+        Framework framework = factory.newFramework(props);
+        framework.init();
+        BundleContext context = framework.getBundleContext();
+        List<Path> jars;
+        try (Stream<Path> files = Files.list(bundleDir)) {
+            jars = new ArrayList<>(files.filter(p -> p.toString().endsWith(".jar")).sorted().toList());
+        }
+        jars.add(managerJar);
+        List<Bundle> bundles = new ArrayList<>();
+        for (Path jar : jars) {
+            bundles.add(context.installBundle(jar.toUri().toString()));
+        }
+        framework.start();
+        for (Bundle bundle : bundles) {
+            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                bundle.start();
+            }
+        }
+        ServiceTracker<UmdManager, UmdManager> tracker = new ServiceTracker<>(context, UmdManager.class, null);
+        tracker.open();
+        UmdManager manager = tracker.waitForService(30_000);
+        if (manager == null) {
+            framework.stop();
+            throw new IllegalStateException("the UmdManager service did not appear within 30 s; is "
+                    + managerJar + " a manager bundle that imports " + API_EXPORT + "?");
+        }
+        return new EmbeddedFelix(framework, tracker, manager);
+    }
+
+    /** @return the manager service */
+    UmdManager manager() {
+        return manager;
+    }
+
+    /**
+     * Installs a bundle built in memory.
+     *
+     * @param location a unique location
+     * @param jar the bundle's bytes
+     * @return the installed, not started bundle
+     * @throws BundleException the framework refuses it
+     */
+    Bundle install(String location, byte[] jar) throws BundleException {
+        return framework.getBundleContext().installBundle(location, new ByteArrayInputStream(jar));
+    }
+
+    @Override
+    public void close() throws IOException {
+        tracker.close();
+        try {
+            framework.stop();
+            if (framework.waitForStop(30_000).getType() == FrameworkEvent.WAIT_TIMEDOUT) {
+                throw new IOException("the framework did not stop within 30 s");
+            }
+        } catch (BundleException e) {
+            throw new IOException("stopping the framework failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the framework", e);
+        }
+    }
+}

@@ -1,0 +1,436 @@
+package io.github.umdosgi.benchmarks;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+
+/**
+ * Prints the figures of one or more passes (typically unpinned and pinned) as
+ * tables, with the ratios against the baselines and each target met or
+ * missed. Reporting only: nothing here fails on a missed target.
+ */
+final class Report {
+
+    /**
+     * A target from the issue.
+     *
+     * @param text what is promised
+     * @param limit the bound
+     * @param atMost true when the value must not exceed the limit, false when it must reach it
+     * @param unit how the value reads, e.g. "x"
+     */
+    record Target(String text, double limit, boolean atMost, String unit) {
+
+        /**
+         * @param value the measured value, empty when not measured
+         * @return "met", "MISSED" or "n/a"
+         */
+        String verdict(OptionalDouble value) {
+            if (value.isEmpty()) {
+                return "n/a";
+            }
+            double v = value.getAsDouble();
+            boolean met = atMost ? v <= limit : v >= limit;
+            return met ? "met" : "MISSED";
+        }
+    }
+
+    /** One pass with its label. */
+    record Run(String label, Results results) {
+    }
+
+    private final List<Run> passes;
+    private final PrintStream out;
+
+    Report(List<Run> passes, PrintStream out) {
+        if (passes.isEmpty()) {
+            throw new IllegalArgumentException("nothing to report");
+        }
+        this.passes = List.copyOf(passes);
+        this.out = out;
+    }
+
+    void print() {
+        header();
+        roundTrips();
+        perCallExtras();
+        largeFrames();
+        startLatency();
+        throughput();
+        scale();
+        placement();
+        targets();
+        out.flush();
+    }
+
+    // --------------------------------------------------------------- derived
+
+    /** @return a / b when both are present and b is not 0 */
+    static OptionalDouble ratio(OptionalDouble a, OptionalDouble b) {
+        if (a.isEmpty() || b.isEmpty() || b.getAsDouble() == 0) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(a.getAsDouble() / b.getAsDouble());
+    }
+
+    /** @return the difference after - before per driver of a scale count */
+    static OptionalDouble perDriver(Results r, String what) {
+        OptionalDouble drivers = r.number("scale.drivers");
+        OptionalDouble before = r.number("scale.before." + what);
+        OptionalDouble after = r.number("scale.after." + what);
+        if (drivers.isEmpty() || before.isEmpty() || after.isEmpty() || drivers.getAsDouble() == 0) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of((after.getAsDouble() - before.getAsDouble()) / drivers.getAsDouble());
+    }
+
+    /**
+     * Platform threads an idle driver holds of its own: all new threads minus
+     * the JDK's process reaper threads (one per live child, the JDK's cost).
+     */
+    static OptionalDouble ownThreadsPerDriver(Results r) {
+        OptionalDouble all = perDriver(r, "threads");
+        OptionalDouble reapers = perDriver(r, "reaper_threads");
+        if (all.isEmpty() || reapers.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(all.getAsDouble() - reapers.getAsDouble());
+    }
+
+    /** @return used heap per loaded driver in KiB */
+    static OptionalDouble heapPerDriverKiB(Results r) {
+        OptionalDouble bytes = perDriver(r, "heap_bytes");
+        return bytes.isPresent() ? OptionalDouble.of(bytes.getAsDouble() / 1024) : bytes;
+    }
+
+    /** @return the targets with the value each pass reached, in a fixed order */
+    static List<Target> targetList() {
+        return List.of(
+                new Target("16 B call <= 1.10x plain Java (median time)", 1.10, true, "x"),
+                new Target("16 B call <= 1.5x C client (median time)", 1.5, true, "x"),
+                new Target("128 KiB throughput >= 0.8x C client (MB/s)", 0.8, false, "x"),
+                new Target("16 MiB throughput >= 0.8x C client (MB/s)", 0.8, false, "x"),
+                new Target("start to first reply <= 1.2x plain ProcessBuilder", 1.2, true, "x"),
+                new Target("restart to first reply <= 1.2x plain ProcessBuilder", 1.2, true, "x"),
+                new Target("2 instances / 1 instance, 2 callers, 64 B >= 1.8x", 1.8, false, "x"),
+                new Target("2 instances / 1 instance, 2 callers, 64 KiB >= 1.8x", 1.8, false, "x"),
+                new Target("idle driver: own platform threads (beyond the reaper) <= 0", 0.0, true, " threads"));
+    }
+
+    /** @return the value of target number {@code index} of {@link #targets()} in one pass */
+    static OptionalDouble targetValue(int index, Results r) {
+        return switch (index) {
+            case 0 -> ratio(r.number("rtt.umd.16.median_us"), r.number("rtt.java.16.median_us"));
+            case 1 -> ratio(r.number("rtt.umd.16.median_us"), r.number("rtt.c.16.median_us"));
+            case 2 -> ratio(r.number("rtt.umd.131072.mbps"), r.number("rtt.c.131072.mbps"));
+            case 3 -> ratio(r.number("rtt.umd.16777216.mbps"), r.number("rtt.c.16777216.mbps"));
+            case 4 -> ratio(r.number("start.umd.start.median_us"), r.number("start.java.pb.median_us"));
+            case 5 -> ratio(r.number("start.umd.restart.median_us"), r.number("start.java.pb.median_us"));
+            case 6 -> ratio(r.number("tput.umd.64.i2.t2.cps"), r.number("tput.umd.64.i1.t2.cps"));
+            case 7 -> ratio(r.number("tput.umd.65536.i2.t2.cps"), r.number("tput.umd.65536.i1.t2.cps"));
+            case 8 -> ownThreadsPerDriver(r);
+            default -> throw new IllegalArgumentException("no target " + index);
+        };
+    }
+
+    // --------------------------------------------------------------- sections
+
+    private void header() {
+        Results first = passes.get(0).results();
+        out.println("umd-osgi benchmarks");
+        out.println("manager bundle: " + first.get("meta.impl").orElse("?") + " (sha256 "
+                + first.get("meta.impl_sha256").orElse("?") + "..., modified " + first.get("meta.impl_mtime").orElse("?") + ")");
+        out.println("echo handler:   " + first.get("meta.handler_bytes").orElse("?") + " bytes, sha256 "
+                + first.get("meta.handler_sha256").orElse("?") + "...");
+        out.println("JVM:            " + first.get("meta.jvm").orElse("?") + ", " + first.get("meta.jvm_args").orElse(""));
+        for (Run p : passes) {
+            Results r = p.results();
+            out.printf(Locale.ROOT, "pass %-9s CPUs allowed %s, started %s%s, took %s s, load average %s at start, %s at end%n",
+                    p.label(), r.get("meta.affinity").orElse("?"), r.get("meta.date").orElse("?"),
+                    r.get("meta.quick").orElse("false").equals("true") ? " (QUICK)" : "",
+                    fmt(r.number("time.total_s"), "%.0f"), r.get("meta.loadavg_start").orElse("?"),
+                    r.get("meta.loadavg_end").orElse("?"));
+        }
+    }
+
+    private void roundTrips() {
+        section("1. Call round trip: one request + its reply through the echo handler",
+                "us per round trip (median, p99); MB/s = payload bytes echoed per second at the median;",
+                "ratios are umd median time / baseline median time (lower is better, 1.00 = as fast)");
+        for (Run p : passes) {
+            Results r = p.results();
+            out.println("-- " + p.label() + " --");
+            out.printf(Locale.ROOT, "%-8s | %9s %9s %8s | %9s %9s %8s | %9s %9s %8s | %8s %8s%n", "payload",
+                    "umd med", "p99", "MB/s", "java med", "p99", "MB/s", "C med", "p99", "MB/s", "umd/java", "umd/C");
+            for (int size : Pass.RTT_SIZES) {
+                String u = "rtt.umd." + size;
+                String j = "rtt.java." + size;
+                String c = "rtt.c." + size;
+                out.printf(Locale.ROOT, "%-8s | %9s %9s %8s | %9s %9s %8s | %9s %9s %8s | %8s %8s%n",
+                        Pass.sizeLabel(size),
+                        us(r, u + ".median_us"), us(r, u + ".p99_us"), fmt(r.number(u + ".mbps"), "%.1f"),
+                        us(r, j + ".median_us"), us(r, j + ".p99_us"), fmt(r.number(j + ".mbps"), "%.1f"),
+                        us(r, c + ".median_us"), us(r, c + ".p99_us"), fmt(r.number(c + ".mbps"), "%.1f"),
+                        times(ratio(r.number(u + ".median_us"), r.number(j + ".median_us"))),
+                        times(ratio(r.number(u + ".median_us"), r.number(c + ".median_us"))));
+            }
+        }
+    }
+
+    private void largeFrames() {
+        section("1c. Where the large-frame gap to C goes: plain Java variants on the same kind of pipes",
+                "us per round trip (median). '+async' = plain Java writing the request from a pool thread while the caller\n"
+                        + "   reads (as the manager does above 64 KiB); 'reuse' = JDK streams, reply read into a reused array;",
+                "'nio' = FileChannels on /proc/self/fd/N with reused direct buffers: no heap copy, no allocation (analysis only)");
+        out.printf(Locale.ROOT, "%-8s", "payload");
+        for (Run p : passes) {
+            out.printf(Locale.ROOT, " | %-60s", p.label() + ": java  +async   reuse     nio       C  java/C   nio/C");
+        }
+        out.println();
+        for (int size : Pass.RTT_SIZES) {
+            if (size < 128 << 10) {
+                continue;
+            }
+            out.printf(Locale.ROOT, "%-8s", Pass.sizeLabel(size));
+            for (Run p : passes) {
+                Results r = p.results();
+                String j = "rtt.java." + size + ".median_us";
+                String async = "rtt.java_async_write." + size + ".median_us";
+                String reuse = "rtt.java_reuse." + size + ".median_us";
+                String n = "rtt.java_nio_direct." + size + ".median_us";
+                String c = "rtt.c." + size + ".median_us";
+                out.printf(Locale.ROOT, " | %7s %7s %7s %7s %7s %7s %7s", us(r, j), us(r, async), us(r, reuse), us(r, n), us(r, c),
+                        times(ratio(r.number(j), r.number(c))), times(ratio(r.number(n), r.number(c))));
+            }
+            out.println();
+        }
+    }
+
+    private void perCallExtras() {
+        section("1b. Where the 16 B overhead goes: plain Java plus one manager step at a time",
+                "us per round trip (median, p99), same handler process as the plain Java column above;",
+                "'+ available()' = the two FIONREAD checks per call, '+ watchdog' = arm/disarm on a ScheduledThreadPoolExecutor");
+        String[][] rows = {
+                {"rtt.c.16", "C client"},
+                {"rtt.java.16", "plain Java"},
+                {"rtt.java_available.16", "plain Java + available() before and after"},
+                {"rtt.java_watchdog.16", "plain Java + watchdog arm/disarm"},
+                {"rtt.java_both.16", "plain Java + both"},
+                {"rtt.umd.16", "umd call"},
+        };
+        out.printf(Locale.ROOT, "%-52s", "what");
+        for (Run p : passes) {
+            out.printf(Locale.ROOT, " | %-29s", p.label() + " median p99 vs java");
+        }
+        out.println();
+        for (String[] row : rows) {
+            out.printf(Locale.ROOT, "%-52s", row[1]);
+            for (Run p : passes) {
+                Results r = p.results();
+                out.printf(Locale.ROOT, " | %9s %9s %9s", us(r, row[0] + ".median_us"), us(r, row[0] + ".p99_us"),
+                        times(ratio(r.number(row[0] + ".median_us"), r.number("rtt.java.16.median_us"))));
+            }
+            out.println();
+        }
+    }
+
+    private void startLatency() {
+        section("2. Start latency: from starting a handler to its first reply (16 B echo)",
+                "us (median, p99); the process is reaped after each sample, outside the measurement;",
+                "'umd' rows go through the real manager, the others start the same binary directly");
+        String[][] rows = {
+                {"start.umd.start", "umd: loader bundle start() + first call"},
+                {"start.umd.bundle_start", "  of which bundle.start() (the load)"},
+                {"start.umd.first_call", "  of which the first call"},
+                {"start.umd.restart", "umd: next call after umd.kill (restart + reply)"},
+                {"start.java.pb", "plain ProcessBuilder.start() + first reply"},
+                {"start.java.pb_setpriv", "  + setpriv --pdeathsig KILL -- in front"},
+                {"start.java.pb_static_guard", "  + static pdeathsig-exec in front instead"},
+                {"start.java.pb_like_manager", "  + setpriv, clean env, cwd (as the manager)"},
+                {"start.c.spawn", "C posix_spawn + first reply"},
+                {"start.c.spawn_setpriv", "C posix_spawn via setpriv + first reply"},
+                {"start.c.spawn_static_guard", "C posix_spawn via static pdeathsig-exec + reply"},
+                {"cost.sha256", "step: SHA-256 of the handler file (Java)"},
+                {"cost.extract_deflated", "step: extract the handler, deflated entry"},
+                {"cost.extract_stored", "step: extract the handler, stored entry"},
+                {"cost.descendants", "step: Process.descendants() (a /proc scan)"},
+                {"cost.thread_start", "step: Thread.start() of one platform thread"},
+                {"cost.handle_is_alive", "step: ProcessHandle.isAlive() (reads /proc/PID/stat)"},
+                {"cost.process_is_alive", "step: Process.isAlive() (a field)"},
+                {"cost.stderr_available", "step: available() on an idle stderr pipe (FIONREAD)"},
+                {"start.umd.uninstall", "umd: bundle.uninstall() (unload: kill, reap, rm)"},
+        };
+        out.printf(Locale.ROOT, "%-52s", "");
+        for (Run p : passes) {
+            out.printf(Locale.ROOT, " | %-19s", p.label());
+        }
+        out.println();
+        out.printf(Locale.ROOT, "%-52s", "what");
+        for (int i = 0; i < passes.size(); i++) {
+            out.printf(Locale.ROOT, " | %9s %9s", "median", "p99");
+        }
+        out.println();
+        for (String[] row : rows) {
+            out.printf(Locale.ROOT, "%-52s", row[1]);
+            for (Run p : passes) {
+                out.printf(Locale.ROOT, " | %9s %9s", us(p.results(), row[0] + ".median_us"),
+                        us(p.results(), row[0] + ".p99_us"));
+            }
+            out.println();
+        }
+        String[][] ratios = {
+                {"start.umd.start", "start.java.pb", "ratio umd start / plain ProcessBuilder"},
+                {"start.umd.restart", "start.java.pb", "ratio umd restart / plain ProcessBuilder"},
+                {"start.umd.restart", "start.java.pb_like_manager", "ratio umd restart / PB like the manager"},
+                {"start.java.pb", "start.c.spawn", "ratio plain ProcessBuilder / C posix_spawn"},
+        };
+        for (String[] row : ratios) {
+            out.printf(Locale.ROOT, "%-52s", row[2]);
+            for (Run p : passes) {
+                out.printf(Locale.ROOT, " | %9s %9s", times(ratio(p.results().number(row[0] + ".median_us"),
+                        p.results().number(row[1] + ".median_us"))), "");
+            }
+            out.println();
+        }
+    }
+
+    private void throughput() {
+        section("3. Throughput: calling threads against 1 and 2 handler instances of one driver",
+                "calls per second over the measured window, all callers together; '2/1' = 2 instances / 1 instance, same callers;",
+                "'2 inst/(1,1)' = 2 instances / 1 instance with 1 caller. 'java' row: 1 and 2 independent plain Java clients,\n"
+                        + "   one process and one thread each (the machine's own scaling; its 2/1 is the ceiling for the umd rows)");
+        for (Run p : passes) {
+            Results r = p.results();
+            out.println("-- " + p.label() + " --");
+            out.printf(Locale.ROOT, "%-8s %7s | %12s %12s %6s %14s%n", "payload", "callers", "1 instance", "2 instances",
+                    "2/1", "2 inst/(1,1)");
+            for (int payload : Pass.TPUT_PAYLOADS) {
+                String single = "tput.umd." + payload + ".i1.t1.cps";
+                for (int threads : Pass.TPUT_THREADS) {
+                    String one = "tput.umd." + payload + ".i1.t" + threads + ".cps";
+                    String two = "tput.umd." + payload + ".i2.t" + threads + ".cps";
+                    out.printf(Locale.ROOT, "%-8s %7d | %12s %12s %6s %14s%n", Pass.sizeLabel(payload), threads,
+                            fmt(r.number(one), "%.0f"), fmt(r.number(two), "%.0f"), times(ratio(r.number(two), r.number(one))),
+                            times(ratio(r.number(two), r.number(single))));
+                }
+                String j1 = "tput.java." + payload + ".p1.cps";
+                String j2 = "tput.java." + payload + ".p2.cps";
+                out.printf(Locale.ROOT, "%-8s %7s | %12s %12s %6s%n", Pass.sizeLabel(payload), "java",
+                        fmt(r.number(j1), "%.0f"), fmt(r.number(j2), "%.0f"), times(ratio(r.number(j2), r.number(j1))));
+            }
+        }
+    }
+
+    private void scale() {
+        section("4. Scale: " + passes.get(0).results().get("scale.drivers").orElse("100")
+                        + " echo drivers declared by one bundle, loaded at once, then idle",
+                "per-driver figures = (with the drivers loaded - with no driver loaded) / number of drivers;",
+                "heap = used heap after System.gc()");
+        out.printf(Locale.ROOT, "%-52s", "what");
+        for (Run p : passes) {
+            out.printf(Locale.ROOT, " | %12s", p.label());
+        }
+        out.println();
+        scaleRow("load all (bundle.start()), ms", r -> r.number("scale.load_ms"), "%.0f");
+        scaleRow("  per driver, ms", r -> ratio(r.number("scale.load_ms"), r.number("scale.drivers")), "%.2f");
+        scaleRow("unload all (bundle.uninstall()), ms", r -> r.number("scale.unload_ms"), "%.0f");
+        scaleRow("platform threads per driver (all)", r -> perDriver(r, "threads"), "%.2f");
+        scaleRow("  umd-* threads per driver", r -> perDriver(r, "umd_threads"), "%.2f");
+        scaleRow("  of them umd-stderr (stderr pumps)", r -> perDriver(r, "umd_stderr_threads"), "%.2f");
+        scaleRow("  JDK 'process reaper' threads per driver", r -> perDriver(r, "reaper_threads"), "%.2f");
+        scaleRow("  own threads per driver (all - reapers)", Report::ownThreadsPerDriver, "%.2f");
+        scaleRow("Thread.activeCount() per driver", r -> perDriver(r, "active_count"), "%.2f");
+        scaleRow("heap per driver, KiB", Report::heapPerDriverKiB, "%.1f");
+        scaleRow("idle JVM CPU, no driver loaded, ms per s", r -> r.number("scale.before.idle_cpu_ms_per_s"), "%.2f");
+        scaleRow("idle JVM CPU, all drivers loaded, ms per s", r -> r.number("scale.after.idle_cpu_ms_per_s"), "%.2f");
+        scaleRow("  of it in umd-* threads, ms per s", r -> r.number("scale.after.idle_umd_cpu_ms_per_s"), "%.2f");
+        scaleRow("threads with no driver loaded", r -> r.number("scale.before.threads"), "%.0f");
+        scaleRow("threads with all loaded", r -> r.number("scale.after.threads"), "%.0f");
+    }
+
+    private void scaleRow(String label, java.util.function.Function<Results, OptionalDouble> value, String format) {
+        out.printf(Locale.ROOT, "%-52s", label);
+        for (Run p : passes) {
+            out.printf(Locale.ROOT, " | %12s", fmt(value.apply(p.results()), format));
+        }
+        out.println();
+    }
+
+    private void placement() {
+        if (passes.size() < 2) {
+            return;
+        }
+        Run a = passes.get(0);
+        Run b = passes.get(1);
+        section("5. Placement: " + b.label() + " / " + a.label() + " (median times; < 1 means faster when "
+                        + b.label() + ")", "", "");
+        out.printf(Locale.ROOT, "%-40s %8s %8s %8s%n", "figure", "umd", "java", "C");
+        for (int size : Pass.RTT_SIZES) {
+            out.printf(Locale.ROOT, "%-40s %8s %8s %8s%n", "round trip " + Pass.sizeLabel(size),
+                    placementRatio(a, b, "rtt.umd." + size + ".median_us"),
+                    placementRatio(a, b, "rtt.java." + size + ".median_us"),
+                    placementRatio(a, b, "rtt.c." + size + ".median_us"));
+        }
+        out.printf(Locale.ROOT, "%-40s %8s %8s %8s%n", "start to first reply",
+                placementRatio(a, b, "start.umd.start.median_us"), placementRatio(a, b, "start.java.pb.median_us"),
+                placementRatio(a, b, "start.c.spawn.median_us"));
+        out.printf(Locale.ROOT, "%-40s %8s %8s %8s%n", "restart to first reply",
+                placementRatio(a, b, "start.umd.restart.median_us"), "", "");
+    }
+
+    private static String placementRatio(Run a, Run b, String key) {
+        return times(ratio(b.results().number(key), a.results().number(key)));
+    }
+
+    private void targets() {
+        section("Targets (from the issue): reported, not asserted", "", "");
+        out.printf(Locale.ROOT, "%-62s", "target");
+        for (Run p : passes) {
+            out.printf(Locale.ROOT, " | %-19s", p.label());
+        }
+        out.println();
+        List<Target> targets = targetList();
+        for (int i = 0; i < targets.size(); i++) {
+            Target t = targets.get(i);
+            out.printf(Locale.ROOT, "%-62s", t.text());
+            for (Run p : passes) {
+                OptionalDouble v = targetValue(i, p.results());
+                String value = v.isPresent() ? String.format(Locale.ROOT, "%.2f%s", v.getAsDouble(), t.unit()) : "-";
+                out.printf(Locale.ROOT, " | %-11s %-7s", value, t.verdict(v));
+            }
+            out.println();
+        }
+    }
+
+    // ------------------------------------------------------------ formatting
+
+    private void section(String title, String line1, String line2) {
+        out.println();
+        out.println("== " + title + " ==");
+        if (!line1.isEmpty()) {
+            out.println("   " + line1);
+        }
+        if (!line2.isEmpty()) {
+            out.println("   " + line2);
+        }
+    }
+
+    private static String us(Results r, String key) {
+        OptionalDouble v = r.number(key);
+        if (v.isEmpty()) {
+            return "-";
+        }
+        double d = v.getAsDouble();
+        return String.format(Locale.ROOT, d < 100 ? "%.2f" : d < 10_000 ? "%.1f" : "%.0f", d);
+    }
+
+    static String times(OptionalDouble v) {
+        return v.isPresent() ? String.format(Locale.ROOT, "%.2fx", v.getAsDouble()) : "-";
+    }
+
+    static String fmt(OptionalDouble v, String format) {
+        return v.isPresent() ? String.format(Locale.ROOT, format, v.getAsDouble()) : "-";
+    }
+}
