@@ -1,0 +1,118 @@
+package io.github.umdosgi.impl.process;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The native shim built by this module's build, run for real. */
+class LaunchShimTest {
+
+    private static final Path SHIM = Path.of("target/classes/native", LaunchShim.architecture(), "umd-launch");
+
+    @TempDir
+    Path cwd;
+
+    private ProcessServices services;
+    private final List<String> stderr = new CopyOnWriteArrayList<>();
+    private final List<Long> strays = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        Assumptions.assumeTrue(Files.isExecutable(SHIM), "the build compiled no shim for " + LaunchShim.architecture());
+        services = ProcessServices.create(SHIM.toAbsolutePath());
+    }
+
+    @AfterEach
+    void tearDown() {
+        strays.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        if (services != null) {
+            services.close();
+        }
+    }
+
+    private HandlerProcess sh(String script) throws IOException {
+        return HandlerProcess.start(services, List.of("/bin/sh", "-c", script), cwd, Map.of("PATH", "/usr/bin:/bin"),
+                "shim", stderr::add);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting until " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private long childPid() throws InterruptedException {
+        await("the child pid was printed", () -> stderr.stream().anyMatch(l -> l.contains("child=")));
+        String line = stderr.stream().filter(l -> l.contains("child=")).findFirst().orElseThrow();
+        long pid = Long.parseLong(line.substring(line.indexOf("child=") + 6).trim());
+        strays.add(pid);
+        return pid;
+    }
+
+    @Test
+    void theHandlerKeepsTheShimsPidLeadsASessionAndSpeaksTheProtocol() throws Exception {
+        HandlerProcess p = sh("exec cat");
+        assertTrue(services.spawner().sessions());
+        await("the shim exec'd the handler", () -> ProcessHandle.of(p.pid())
+                .flatMap(h -> h.info().command()).map(c -> c.endsWith("cat")).orElse(false));
+        String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        assertEquals(Long.toString(p.pid()), fields[3], "the handler leads its own session");
+        assertArrayEquals(new byte[] {1, 2, 3}, p.call(new byte[] {1, 2, 3}, 16, services.workers()));
+        p.close(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aChildThatOutlivedItsHandlerIsKilledWithTheSession() throws Exception {
+        HandlerProcess p = sh("sleep 1000 & echo child=$! >&2; exec cat");
+        long child = childPid();
+        // Killed from outside, alone: the child is re-parented and no longer a descendant.
+        ProcessHandle.of(p.pid()).orElseThrow().destroyForcibly();
+        p.onExit().get(10, TimeUnit.SECONDS);
+        assertTrue(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false), "the orphan still runs");
+
+        p.close(Duration.ofSeconds(5));
+
+        await("the orphaned child is dead", () -> HandlerProcessTest.isDead(child));
+    }
+
+    @Test
+    void aMissingProgramFailsWithTheShimsReason() throws Exception {
+        HandlerProcess p = HandlerProcess.start(services, List.of(cwd.resolve("missing").toString()), cwd,
+                Map.of(), "shim", stderr::add);
+        p.onExit().get(10, TimeUnit.SECONDS);
+        assertEquals("exited with status 127", p.describeExit(Duration.ofSeconds(5)));
+        String last = p.lastStderr(Duration.ofSeconds(5));
+        assertTrue(last.contains("umd-launch: cannot execute") && last.contains("missing"), last);
+    }
+
+    @Test
+    void theShimRefusesToStartWhenItsParentIsNotTheExpectedOne() throws Exception {
+        Process p = new ProcessBuilder(SHIM.toAbsolutePath().toString(), "1", "/bin/true")
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(127, p.exitValue());
+        assertTrue(new String(p.getInputStream().readAllBytes()).contains("parent 1 is gone"));
+    }
+}
