@@ -384,6 +384,7 @@ public final class Driver {
         if (process.killedByUs() || loaded == null) {
             return;
         }
+        process.killOrphans();
         String message = "handler " + process.label() + " " + process.describeExit(Duration.ZERO)
                 + "; the next call restarts it";
         lastError = message;

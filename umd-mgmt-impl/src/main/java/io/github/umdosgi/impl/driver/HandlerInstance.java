@@ -250,6 +250,9 @@ final class HandlerInstance {
             if (timedOut) {
                 throw new CallTimeoutException(driver.name(), "no reply within the call timeout; handler killed", e);
             }
+            if (closed) {
+                throw new TransportException(driver.name(), "driver was unloaded during the call", e);
+            }
             throw new RequestNotDelivered(driver.name(), "handler " + current.describeExit(Duration.ofMillis(200))
                     + " before it read the request (" + e.getMessage() + "); it was shut down", e);
         } catch (IOException e) {

@@ -177,6 +177,17 @@ public final class HandlerProcess {
     }
 
     /**
+     * The handler has exited: kills what is left of its session at once, so
+     * that children still holding its pipes cannot keep a caller waiting for
+     * an end of stream until the call times out.
+     */
+    public void killOrphans() {
+        if (sessionLeader) {
+            Sessions.members(process.pid()).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /**
      * Kills the process tree, waits for the handler to be reaped, closes the
      * pipes and drains what is left of stderr, so nothing outlives it.
      *
