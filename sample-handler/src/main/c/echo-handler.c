@@ -22,49 +22,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "frame_io.h"
+
 /* The manager's default limit is 64 MiB; anything far above it is a broken peer. */
 #define MAX_PAYLOAD (256u << 20)
-
-/* Bigger pipes cut round trips for large payloads; the default still works. */
-static void raise_pipe_size(int fd)
-{
-#ifdef F_SETPIPE_SZ
-    (void) fcntl(fd, F_SETPIPE_SZ, 1 << 20);
-#else
-    (void) fd;
-#endif
-}
-
-/* Reads up to n bytes; returns how many arrived before EOF, or -1 on error. */
-static ssize_t read_full(int fd, void *buf, size_t n)
-{
-    size_t done = 0;
-    while (done < n) {
-        ssize_t r = read(fd, (char *) buf + done, n - done);
-        if (r > 0) {
-            done += (size_t) r;
-        } else if (r == 0) {
-            break;
-        } else if (errno != EINTR) {
-            return -1;
-        }
-    }
-    return (ssize_t) done;
-}
-
-static int write_full(int fd, const void *buf, size_t n)
-{
-    size_t done = 0;
-    while (done < n) {
-        ssize_t w = write(fd, (const char *) buf + done, n - done);
-        if (w > 0) {
-            done += (size_t) w;
-        } else if (w < 0 && errno != EINTR) {
-            return -1;
-        }
-    }
-    return 0;
-}
 
 int main(void)
 {

@@ -65,47 +65,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "frame_io.h"
+
 #define MAX_PAYLOAD (256u << 20)
 #define NAME "fault-handler"
-
-/* Reads up to n bytes; returns how many arrived before EOF, or -1 on error. */
-static ssize_t read_full(int fd, void *buf, size_t n)
-{
-    size_t done = 0;
-    while (done < n) {
-        ssize_t r = read(fd, (char *) buf + done, n - done);
-        if (r > 0) {
-            done += (size_t) r;
-        } else if (r == 0) {
-            break;
-        } else if (errno != EINTR) {
-            return -1;
-        }
-    }
-    return (ssize_t) done;
-}
-
-static int write_full(int fd, const void *buf, size_t n)
-{
-    size_t done = 0;
-    while (done < n) {
-        ssize_t w = write(fd, (const char *) buf + done, n - done);
-        if (w > 0) {
-            done += (size_t) w;
-        } else if (w < 0 && errno != EINTR) {
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static void put_len(unsigned char *p, uint32_t len)
-{
-    p[0] = (unsigned char) (len >> 24);
-    p[1] = (unsigned char) (len >> 16);
-    p[2] = (unsigned char) (len >> 8);
-    p[3] = (unsigned char) len;
-}
 
 /* Never returns: the process waits for a signal that ends it. */
 static void hang(void)
@@ -133,7 +96,7 @@ static void reply(const unsigned char *data, size_t len)
         fprintf(stderr, NAME ": cannot allocate a %zu-byte reply\n", len);
         exit(2);
     }
-    put_len(frame, (uint32_t) len);
+    put_be32(frame, (uint32_t) len);
     if (len > 0) {
         memcpy(frame + 4, data, len);
     }
@@ -149,7 +112,7 @@ static size_t stale_frame(unsigned char *out, const unsigned char *data, size_t 
 {
     static const char prefix[] = "stale:";
     size_t plen = sizeof prefix - 1;
-    put_len(out, (uint32_t) (plen + len));
+    put_be32(out, (uint32_t) (plen + len));
     memcpy(out + 4, prefix, plen);
     if (len > 0) {
         memcpy(out + 4 + plen, data, len);
@@ -186,7 +149,7 @@ static void two_replies(const unsigned char *data, size_t len)
     if (buf == NULL) {
         exit(2);
     }
-    put_len(buf, (uint32_t) len);
+    put_be32(buf, (uint32_t) len);
     if (len > 0) {
         memcpy(buf + 4, data, len);
     }
@@ -276,7 +239,7 @@ static void announce_length(const unsigned char *data, size_t len)
         free(s);
     }
     unsigned char hdr[4];
-    put_len(hdr, announced);
+    put_be32(hdr, announced);
     if (write_full(1, hdr, sizeof hdr) != 0) {
         exit(1);
     }
@@ -328,7 +291,7 @@ static void serve(const unsigned char *req, size_t len)
         if (buf == NULL) {
             exit(2);
         }
-        put_len(buf, (uint32_t) n);
+        put_be32(buf, (uint32_t) n);
         if (write_full(1, buf, 4 + half) != 0) {
             exit(1);
         }

@@ -30,66 +30,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "frame_io.h"
+
 #define REPLY_SIZE 131072u
 /* Larger requests are drained without being stored, so a peer cannot make us allocate. */
 #define MAX_REQUEST (1u << 20)
 
 /* Header and payload in one buffer so a reply goes out with one write loop. */
 static unsigned char reply[4 + REPLY_SIZE];
-
-/* Bigger pipes cut round trips for 128 KiB replies; the default still works. */
-static void raise_pipe_size(int fd)
-{
-#ifdef F_SETPIPE_SZ
-    (void) fcntl(fd, F_SETPIPE_SZ, 1 << 20);
-#else
-    (void) fd;
-#endif
-}
-
-/* Reads up to n bytes; returns how many arrived before EOF, or -1 on error. */
-static ssize_t read_full(int fd, void *buf, size_t n)
-{
-    size_t done = 0;
-    while (done < n) {
-        ssize_t r = read(fd, (char *) buf + done, n - done);
-        if (r > 0) {
-            done += (size_t) r;
-        } else if (r == 0) {
-            break;
-        } else if (errno != EINTR) {
-            return -1;
-        }
-    }
-    return (ssize_t) done;
-}
-
-static int write_full(int fd, const void *buf, size_t n)
-{
-    size_t done = 0;
-    while (done < n) {
-        ssize_t w = write(fd, (const char *) buf + done, n - done);
-        if (w > 0) {
-            done += (size_t) w;
-        } else if (w < 0 && errno != EINTR) {
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static void put_be32(unsigned char *p, uint32_t v)
-{
-    p[0] = (unsigned char) (v >> 24);
-    p[1] = (unsigned char) (v >> 16);
-    p[2] = (unsigned char) (v >> 8);
-    p[3] = (unsigned char) v;
-}
-
-static uint32_t get_be32(const unsigned char *p)
-{
-    return ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16) | ((uint32_t) p[2] << 8) | (uint32_t) p[3];
-}
 
 /* Reads and drops n payload bytes to keep the framing in step; 0 on success. */
 static int discard(uint32_t n)

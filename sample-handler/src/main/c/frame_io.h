@@ -1,0 +1,71 @@
+/*
+ * frame_io.h: the I/O every umd-osgi C handler needs, shared by the handlers
+ * in this folder (and the benchmark client): whole reads and writes that
+ * survive EINTR and short transfers, the 4-byte big-endian frame length, and
+ * the optional pipe enlargement.
+ */
+#ifndef UMD_FRAME_IO_H
+#define UMD_FRAME_IO_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+/* Bigger pipes cut round trips for large payloads; the default still works. */
+static inline void raise_pipe_size(int fd)
+{
+#ifdef F_SETPIPE_SZ
+    (void) fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+#else
+    (void) fd;
+#endif
+}
+
+/* Reads up to n bytes; returns how many arrived before EOF, or -1 on error. */
+static inline ssize_t read_full(int fd, void *buf, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        ssize_t r = read(fd, (char *) buf + done, n - done);
+        if (r > 0) {
+            done += (size_t) r;
+        } else if (r == 0) {
+            break;
+        } else if (errno != EINTR) {
+            return -1;
+        }
+    }
+    return (ssize_t) done;
+}
+
+/* Writes all n bytes; 0 on success, -1 on error. */
+static inline int write_full(int fd, const void *buf, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w = write(fd, (const char *) buf + done, n - done);
+        if (w > 0) {
+            done += (size_t) w;
+        } else if (w < 0 && errno != EINTR) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static inline void put_be32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char) (v >> 24);
+    p[1] = (unsigned char) (v >> 16);
+    p[2] = (unsigned char) (v >> 8);
+    p[3] = (unsigned char) v;
+}
+
+static inline uint32_t get_be32(const unsigned char *p)
+{
+    return ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16) | ((uint32_t) p[2] << 8) | (uint32_t) p[3];
+}
+
+#endif
