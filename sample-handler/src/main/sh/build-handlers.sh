@@ -15,7 +15,7 @@ src_dir=$1
 out_dir=$2
 cc=${3:-gcc}
 # Static so the handler runs in its private directory with no loader surprises.
-cflags="-O2 -Wall -Wextra -Werror -static"
+cflags="-O2 -s -Wall -Wextra -Werror -static"
 
 mkdir -p "$out_dir"
 found=0

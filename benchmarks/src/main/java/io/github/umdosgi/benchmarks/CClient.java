@@ -48,11 +48,14 @@ final class CClient {
     }
 
     private static long[] run(List<String> command, int expected) throws IOException {
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process process = new ProcessBuilder(command).start();
         process.getOutputStream().close();
         String output;
-        try (InputStream in = process.getInputStream()) {
+        String errors;
+        // stderr carries at most an error line, so reading it after stdout cannot block the client
+        try (InputStream in = process.getInputStream(); InputStream err = process.getErrorStream()) {
             output = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            errors = new String(err.readAllBytes(), StandardCharsets.UTF_8).strip();
         }
         int status;
         try {
@@ -63,7 +66,8 @@ final class CClient {
             throw new IOException("interrupted while waiting for the C client", e);
         }
         if (status != 0) {
-            throw new IOException("the C client " + command + " exited with status " + status);
+            throw new IOException("the C client " + command + " exited with status " + status
+                    + (errors.isEmpty() ? "" : ": " + errors));
         }
         return parseSamples(output, expected);
     }

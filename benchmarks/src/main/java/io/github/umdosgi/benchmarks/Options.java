@@ -13,7 +13,8 @@ import java.util.Set;
  * @param out where the pass writes its figures
  * @param home the module's {@code target/bench} folder (lib/, bundle/, umd/, bin/)
  * @param managerJar the umd-mgmt-impl bundle to measure
- * @param work scratch folder for the framework cache and the private directories; deleted at the end
+ * @param work scratch folder for the framework cache and the private directories; emptied at the
+ *        start, deleted at the end (default: a folder of this process under the home)
  * @param quick fewer iterations and shorter windows, for a first look
  * @param sections which sections to run, in the fixed order {@link #ALL_SECTIONS}
  */
@@ -76,7 +77,8 @@ record Options(String label, Path out, Path home, Path managerJar, Path work, bo
             impl = home.resolve("umd").resolve("umd-mgmt-impl.jar");
         }
         if (work == null) {
-            work = home.resolve("work-" + label);
+            // per process, so that two runs at once never delete each other's files
+            work = home.resolve("work-" + label + "-" + ProcessHandle.current().pid());
         }
         List<String> ordered = ALL_SECTIONS.stream().filter(sections::contains).toList();
         return new Options(label, out, home, impl, work, quick, new LinkedHashSet<>(ordered));

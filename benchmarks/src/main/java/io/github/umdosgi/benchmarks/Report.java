@@ -248,7 +248,7 @@ final class Report {
                 {"start.java.pb", "plain ProcessBuilder.start() + first reply"},
                 {"start.java.pb_setpriv", "  + setpriv --pdeathsig KILL -- in front"},
                 {"start.java.pb_static_guard", "  + static pdeathsig-exec in front instead"},
-                {"start.java.pb_like_manager", "  + setpriv, clean env, cwd (as the manager)"},
+                {"start.java.pb_like_manager", "  + static guard, clean env, cwd (as the manager)"},
                 {"start.c.spawn", "C posix_spawn + first reply"},
                 {"start.c.spawn_setpriv", "C posix_spawn via setpriv + first reply"},
                 {"start.c.spawn_static_guard", "C posix_spawn via static pdeathsig-exec + reply"},
@@ -300,25 +300,29 @@ final class Report {
         section("3. Throughput: calling threads against 1 and 2 handler instances of one driver",
                 "calls per second over the measured window, all callers together; '2/1' = 2 instances / 1 instance, same callers;",
                 "'2 inst/(1,1)' = 2 instances / 1 instance with 1 caller. 'java' row: 1 and 2 independent plain Java clients,\n"
-                        + "   one process and one thread each (the machine's own scaling; its 2/1 is the ceiling for the umd rows)");
+                        + "   one process and one thread each (the machine's own scaling; its 2/1 is the ceiling for the umd rows);\n"
+                        + "   'java alt' row: one plain Java thread taking 2 processes in turn (round robin with one caller)");
         for (Run p : passes) {
             Results r = p.results();
             out.println("-- " + p.label() + " --");
-            out.printf(Locale.ROOT, "%-8s %7s | %12s %12s %6s %14s%n", "payload", "callers", "1 instance", "2 instances",
+            out.printf(Locale.ROOT, "%-8s %8s | %12s %12s %6s %14s%n", "payload", "callers", "1 instance", "2 instances",
                     "2/1", "2 inst/(1,1)");
             for (int payload : Pass.TPUT_PAYLOADS) {
                 String single = "tput.umd." + payload + ".i1.t1.cps";
                 for (int threads : Pass.TPUT_THREADS) {
                     String one = "tput.umd." + payload + ".i1.t" + threads + ".cps";
                     String two = "tput.umd." + payload + ".i2.t" + threads + ".cps";
-                    out.printf(Locale.ROOT, "%-8s %7d | %12s %12s %6s %14s%n", Pass.sizeLabel(payload), threads,
+                    out.printf(Locale.ROOT, "%-8s %8d | %12s %12s %6s %14s%n", Pass.sizeLabel(payload), threads,
                             fmt(r.number(one), "%.0f"), fmt(r.number(two), "%.0f"), times(ratio(r.number(two), r.number(one))),
                             times(ratio(r.number(two), r.number(single))));
                 }
                 String j1 = "tput.java." + payload + ".p1.cps";
                 String j2 = "tput.java." + payload + ".p2.cps";
-                out.printf(Locale.ROOT, "%-8s %7s | %12s %12s %6s%n", Pass.sizeLabel(payload), "java",
+                String alt = "tput.java." + payload + ".alt2.cps";
+                out.printf(Locale.ROOT, "%-8s %8s | %12s %12s %6s%n", Pass.sizeLabel(payload), "java",
                         fmt(r.number(j1), "%.0f"), fmt(r.number(j2), "%.0f"), times(ratio(r.number(j2), r.number(j1))));
+                out.printf(Locale.ROOT, "%-8s %8s | %12s %12s %6s%n", Pass.sizeLabel(payload), "java alt",
+                        fmt(r.number(j1), "%.0f"), fmt(r.number(alt), "%.0f"), times(ratio(r.number(alt), r.number(j1))));
             }
         }
     }
@@ -388,7 +392,7 @@ final class Report {
         section("Targets (from the issue): reported, not asserted", "", "");
         out.printf(Locale.ROOT, "%-62s", "target");
         for (Run p : passes) {
-            out.printf(Locale.ROOT, " | %-19s", p.label());
+            out.printf(Locale.ROOT, " | %-22s", p.label());
         }
         out.println();
         List<Target> targets = targetList();
@@ -397,8 +401,8 @@ final class Report {
             out.printf(Locale.ROOT, "%-62s", t.text());
             for (Run p : passes) {
                 OptionalDouble v = targetValue(i, p.results());
-                String value = v.isPresent() ? String.format(Locale.ROOT, "%.2f%s", v.getAsDouble(), t.unit()) : "-";
-                out.printf(Locale.ROOT, " | %-11s %-7s", value, t.verdict(v));
+                String value = v.isPresent() ? String.format(Locale.ROOT, "%.3f%s", v.getAsDouble(), t.unit()) : "-";
+                out.printf(Locale.ROOT, " | %-14s %-7s", value, t.verdict(v));
             }
             out.println();
         }

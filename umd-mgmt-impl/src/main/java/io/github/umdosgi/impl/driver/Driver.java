@@ -229,17 +229,17 @@ public final class Driver {
         return current;
     }
 
-    /** Prefers an idle instance; otherwise waits for the next one in turn. */
+    /**
+     * Takes the lowest-numbered idle instance, so a lone caller keeps talking
+     * to one warm handler; when all are busy, waits for the next in turn.
+     */
     private HandlerInstance acquireInstance(List<HandlerInstance> instances, long deadline) throws UmdException {
-        int n = instances.size();
-        int first = Math.floorMod(nextInstance.getAndIncrement(), n);
-        for (int i = 0; i < n; i++) {
-            HandlerInstance candidate = instances.get((first + i) % n);
+        for (HandlerInstance candidate : instances) {
             if (candidate.tryAcquire()) {
                 return candidate;
             }
         }
-        HandlerInstance next = instances.get(first);
+        HandlerInstance next = instances.get(Math.floorMod(nextInstance.getAndIncrement(), instances.size()));
         next.acquire(deadline);
         return next;
     }
@@ -367,6 +367,32 @@ public final class Driver {
                 throw new HandlerStartException(name, "interrupted during restart backoff", e);
             }
         }
+    }
+
+    /**
+     * A handler without post-start hook died within the settle time of its
+     * first start, before any call: it cannot work, so the load is undone
+     * and the driver is FAILED, as if the load itself had failed. Runs on a
+     * worker, not on the JDK's process reaper that noticed the exit.
+     */
+    void exitedRightAfterLoad(String reason) {
+        services.processes().workers().execute(() -> {
+            lifecycle.lock();
+            try {
+                Loaded current = loaded;
+                if (current == null) {
+                    return;
+                }
+                loaded = null;
+                current.instances().forEach(HandlerInstance::close);
+                deleteQuietly(current.blob().directory());
+                lastError = reason;
+                phase = DriverState.FAILED;
+                services.log().error("driver '" + name + "' failed to load: " + reason);
+            } finally {
+                lifecycle.unlock();
+            }
+        });
     }
 
     /** Records a handler's breach of the framing contract that did not cost the caller its reply. */

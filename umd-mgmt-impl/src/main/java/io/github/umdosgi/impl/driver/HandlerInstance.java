@@ -50,6 +50,8 @@ final class HandlerInstance {
     // The process an operator killed: its restart is not a failure, so the restart policy skips it.
     private volatile HandlerProcess operatorKilled;
     private final AtomicLong calls = new AtomicLong();
+    // Set when the first request reaches this instance: from then on a death is the call's business.
+    private volatile boolean called;
     private final AtomicLong starts = new AtomicLong();
 
     HandlerInstance(Driver driver, int index, DriverDescriptor descriptor, HandlerBlob blob,
@@ -111,6 +113,7 @@ final class HandlerInstance {
             }
             start();
         }
+        called = true;
         byte[] reply;
         try {
             reply = exchange(request, deadline);
@@ -163,29 +166,22 @@ final class HandlerInstance {
     }
 
     /**
-     * Start at load time: as {@link #start()}, and a handler without a hook
-     * must also survive a short settle time, so that one which exits at once
-     * fails the load instead of the first call.
+     * Start at load time: as {@link #start()}. A handler without a hook that
+     * exits within the settle time, before any call reached it, cannot work:
+     * the driver is then failed, asynchronously, so a load does not wait the
+     * settle time out.
      */
     void startAtLoad() throws HandlerStartException {
         start();
         HandlerProcess started = process;
         if (hook == null && !services.settleTime().isZero()) {
-            try {
-                started.onExit().get(Deadlines.nanos(services.settleTime()), TimeUnit.NANOSECONDS);
-                String exit = started.describeExit(Duration.ZERO) + " right after start"
-                        + started.lastStderr(Duration.ofMillis(200));
-                shutdown();
-                throw new HandlerStartException(driver.name(), "handler " + exit);
-            } catch (TimeoutException stillRunning) {
-                // The expected case: it waits for requests.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                shutdown();
-                throw new HandlerStartException(driver.name(), "interrupted while starting", e);
-            } catch (java.util.concurrent.ExecutionException impossible) {
-                throw new IllegalStateException(impossible);
-            }
+            long settled = Deadlines.after(services.settleTime());
+            started.onExit().thenRun(() -> {
+                if (System.nanoTime() - settled < 0 && !called && !started.killedByUs()) {
+                    driver.exitedRightAfterLoad("handler " + started.describeExit(Duration.ZERO)
+                            + " right after start" + started.lastStderr(Duration.ofMillis(200)));
+                }
+            });
         }
     }
 
@@ -236,7 +232,7 @@ final class HandlerInstance {
     /** One request frame out, one reply frame in; any failure shuts the handler down. */
     private byte[] exchange(byte[] request, long deadline) throws UmdException {
         HandlerProcess current = process;
-        Watchdog.Alarm alarm = services.watchdog().arm(Deadlines.remaining(deadline), current::kill);
+        Watchdog.Alarm alarm = services.watchdog().arm(deadline, current::kill);
         byte[] reply;
         try {
             reply = current.call(request, descriptor.maxMessageSize(), services.processes().workers());
@@ -271,12 +267,8 @@ final class HandlerInstance {
             shutdown();
             throw new CallTimeoutException(driver.name(), "no reply within the call timeout; handler killed");
         }
-        if (current.hasUnsolicitedOutput()) {
-            // More than one reply to one request: this first frame is the caller's, by order;
-            // the rest must never reach a later caller.
-            driver.protocolViolation("handler " + current.label() + " sent more than one reply; it was killed");
-            shutdown();
-        }
+        // A second reply is not looked for here: it would cost a syscall on every call, and the
+        // check before the next request finds it all the same, before anything is sent.
         return reply;
     }
 

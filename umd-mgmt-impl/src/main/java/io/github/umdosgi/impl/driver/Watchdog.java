@@ -1,69 +1,129 @@
 package io.github.umdosgi.impl.driver;
 
-import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One timer shared by every driver, which kills a handler whose call or
- * start overran its deadline. Its single thread ends after a few idle
- * seconds, so idle drivers cost no thread.
+ * start overran its deadline.
  *
- * <p>Thread safe.
+ * <p>Why not a {@code ScheduledExecutorService}: scheduling and cancelling a
+ * task per call wakes the timer thread every time, which costs more than a
+ * small round trip itself. Here arming a deadline only adds it to a set; the
+ * timer thread sleeps until the earliest deadline it knows of and is woken
+ * only when a new deadline is earlier than that, which for calls with the
+ * same timeout is never. Disarming only removes it. An idle timer thread is
+ * parked and costs no CPU.
+ *
+ * <p>Concurrency: {@link #armed} is a concurrent set; {@link #wakeAt} is the
+ * deadline the timer thread sleeps towards ({@link #SCANNING} while it looks
+ * through the set, {@link #IDLE} when the set was empty), written only by that
+ * thread. Each {@link Alarm} settles firing against disarming with one
+ * compare-and-set.
  */
 public final class Watchdog implements AutoCloseable {
 
-    private final ScheduledThreadPoolExecutor timer;
+    private static final long SCANNING = Long.MIN_VALUE;
+    private static final long IDLE = Long.MAX_VALUE;
 
-    /** Creates the timer; its thread starts on first use. */
+    private final Set<Alarm> armed = ConcurrentHashMap.newKeySet();
+    private final Thread timer;
+    private volatile long wakeAt = IDLE;
+    private volatile boolean closed;
+
+    /** Starts the timer thread, parked until the first alarm. */
     public Watchdog() {
-        timer = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "umd-watchdog");
-            thread.setDaemon(true);
-            return thread;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        timer.setKeepAliveTime(5, TimeUnit.SECONDS);
-        timer.allowCoreThreadTimeOut(true);
+        timer = new Thread(this::run, "umd-watchdog");
+        timer.setDaemon(true);
+        timer.start();
     }
 
     /**
      * Runs {@code action} after {@code delay} unless disarmed first.
      *
-     * @param delay the deadline from now
+     * @param delay from now; saturated at about 70 years
+     * @param action what to do when it passes
+     * @return the alarm
+     */
+    public Alarm arm(java.time.Duration delay, Runnable action) {
+        return arm(Deadlines.after(delay), action);
+    }
+
+    /**
+     * Runs {@code action} at {@code deadline} unless disarmed first.
+     *
+     * @param deadline on {@link System#nanoTime()}
      * @param action what to do when it passes (kill a handler)
      * @return the alarm
      */
-    public Alarm arm(Duration delay, Runnable action) {
-        Alarm alarm = new Alarm(action);
-        alarm.future = timer.schedule(alarm, Math.max(0, Deadlines.nanos(delay)), TimeUnit.NANOSECONDS);
+    public Alarm arm(long deadline, Runnable action) {
+        Alarm alarm = new Alarm(deadline, action);
+        armed.add(alarm);
+        long target = wakeAt;
+        if (target == SCANNING || target == IDLE || deadline - target < 0) {
+            LockSupport.unpark(timer);
+        }
         return alarm;
+    }
+
+    private void run() {
+        while (!closed) {
+            wakeAt = SCANNING;
+            long now = System.nanoTime();
+            long next = IDLE;
+            for (Alarm alarm : armed) {
+                if (alarm.deadline - now <= 0) {
+                    armed.remove(alarm);
+                    alarm.fire();
+                } else if (next == IDLE || alarm.deadline - next < 0) {
+                    next = alarm.deadline;
+                }
+            }
+            wakeAt = next;
+            if (next == IDLE) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, next - System.nanoTime());
+            }
+        }
     }
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        closed = true;
+        LockSupport.unpark(timer);
+        try {
+            timer.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        armed.clear();
     }
 
     /** One armed deadline; exactly one of firing and disarming wins. */
-    public static final class Alarm implements Runnable {
+    public final class Alarm {
         private static final int ARMED = 0;
         private static final int FIRED = 1;
         private static final int DISARMED = 2;
 
+        private final long deadline;
         private final Runnable action;
-        private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
-        private volatile ScheduledFuture<?> future;
+        private final AtomicInteger state = new AtomicInteger(ARMED);
 
-        private Alarm(Runnable action) {
+        private Alarm(long deadline, Runnable action) {
+            this.deadline = deadline;
             this.action = action;
         }
 
-        @Override
-        public void run() {
+        private void fire() {
             if (state.compareAndSet(ARMED, FIRED)) {
-                action.run();
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    // A kill that failed must not stop the timer for every other driver.
+                }
             }
         }
 
@@ -74,7 +134,7 @@ public final class Watchdog implements AutoCloseable {
          */
         public boolean disarm() {
             if (state.compareAndSet(ARMED, DISARMED)) {
-                future.cancel(false);
+                armed.remove(this);
                 return false;
             }
             return state.get() == FIRED;

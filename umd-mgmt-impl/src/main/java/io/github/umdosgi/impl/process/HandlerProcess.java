@@ -29,6 +29,8 @@ public final class HandlerProcess {
     private final StderrDrain.Source stderr;
     private final String label;
     private final boolean sessionLeader;
+    // Set once the session was swept after the handler died: a dead leader's session cannot grow.
+    private volatile boolean sessionSwept;
     // Written by any thread that kills; read when describing the exit.
     private volatile boolean killedByUs;
 
@@ -75,7 +77,7 @@ public final class HandlerProcess {
         Process process = services.spawner().spawn(builder);
         String fullLabel = label + " pid " + process.pid();
         return new HandlerProcess(process,
-                services.stderr().register(process.getErrorStream(), process.toHandle(), fullLabel, stderrLines),
+                services.stderr().register(process.getErrorStream(), process::isAlive, fullLabel, stderrLines),
                 fullLabel, services.spawner().sessions());
     }
 
@@ -167,8 +169,10 @@ public final class HandlerProcess {
         // Snapshot descendants first: once the parent dies they are reparented out of reach of descendants().
         List<ProcessHandle> tree = new java.util.ArrayList<>(process.descendants().toList());
         // The handler's session also holds children that outlived it and were re-parented.
-        if (sessionLeader) {
+        if (sessionLeader && !sessionSwept) {
+            boolean deadBefore = !process.isAlive();
             tree.addAll(Sessions.members(process.pid()));
+            sessionSwept = deadBefore;
         }
         // Signal through the handle: Process.destroyForcibly would also close the pipes, losing the
         // handler's last stderr lines and turning a clean end of stream into "Stream closed".
@@ -182,8 +186,9 @@ public final class HandlerProcess {
      * an end of stream until the call times out.
      */
     public void killOrphans() {
-        if (sessionLeader) {
+        if (sessionLeader && !sessionSwept) {
             Sessions.members(process.pid()).forEach(ProcessHandle::destroyForcibly);
+            sessionSwept = true;
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  */
 public final class StderrDrain implements AutoCloseable {
 
-    static final int MAX_IDLE_MILLIS = 20;
+    static final int MAX_IDLE_MILLIS = 50;
 
     private final CopyOnWriteArrayList<Source> sources = new CopyOnWriteArrayList<>();
     private final byte[] buffer = new byte[64 << 10];
@@ -33,13 +33,15 @@ public final class StderrDrain implements AutoCloseable {
      * Starts draining a stream.
      *
      * @param stderr the handler's stderr
-     * @param writer the handler; once it has exited and its output is read, the source finishes itself
+     * @param writerAlive whether the handler still runs ({@code Process::isAlive}, which costs no
+     *        syscall); once it has exited and its output is read, the source finishes itself
      * @param label prefixes every line
      * @param lines receives each line
      * @return the registration, to {@link Source#finish} when the handler is gone
      */
-    public Source register(InputStream stderr, ProcessHandle writer, String label, Consumer<String> lines) {
-        Source source = new Source(stderr, writer, new StderrLines(label, lines));
+    public Source register(InputStream stderr, java.util.function.BooleanSupplier writerAlive, String label,
+            Consumer<String> lines) {
+        Source source = new Source(stderr, writerAlive, new StderrLines(label, lines));
         sources.add(source);
         wake();
         return source;
@@ -98,13 +100,13 @@ public final class StderrDrain implements AutoCloseable {
     /** One handler's stderr. */
     public final class Source {
         private final InputStream stderr;
-        private final ProcessHandle writer;
+        private final java.util.function.BooleanSupplier writerAlive;
         private final StderrLines lines;
         private boolean finished;
 
-        private Source(InputStream stderr, ProcessHandle writer, StderrLines lines) {
+        private Source(InputStream stderr, java.util.function.BooleanSupplier writerAlive, StderrLines lines) {
             this.stderr = stderr;
-            this.writer = writer;
+            this.writerAlive = writerAlive;
             this.lines = lines;
         }
 
@@ -116,7 +118,7 @@ public final class StderrDrain implements AutoCloseable {
                     return false;
                 }
                 // Checked before reading: a dead writer's output is all in the pipe already.
-                exited = !writer.isAlive();
+                exited = !writerAlive.getAsBoolean();
                 if (readAvailable(into)) {
                     return true;
                 }

@@ -386,16 +386,22 @@ class DriverTest {
     }
 
     @Test
-    void aHandlerThatExitsAtOnceFailsTheLoadAndLeavesNothing() throws Exception {
+    void aHandlerThatExitsAtOnceFailsTheDriverAndLeavesNothing() throws Exception {
         script("bin/broken", "echo 'cannot open /dev/thing' >&2; exit 3");
         Driver d = driver("broken");
-        HandlerStartException e = assertThrows(HandlerStartException.class,
-                () -> d.load(bundle(), DriverDescriptor.of("broken", "bin/broken"), null));
-        assertTrue(e.getMessage().contains("exited with status 3"), e.getMessage());
-        assertTrue(e.getMessage().contains("cannot open /dev/thing"), e.getMessage());
-        assertFalse(d.isLoaded());
+        // The load does not wait for the settle time; the exit within it fails the driver right after.
+        d.load(bundle(), DriverDescriptor.of("broken", "bin/broken"), null);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (d.snapshot().state() != DriverState.FAILED && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertEquals(DriverState.FAILED, d.snapshot().state());
-        assertTrue(d.snapshot().lastError().orElse("").contains("exited with status 3"));
+        assertFalse(d.isLoaded());
+        String error = d.snapshot().lastError().orElse("");
+        assertTrue(error.contains("exited with status 3") && error.contains("right after start"), error);
+        assertTrue(error.contains("cannot open /dev/thing"), error);
+        HandlerStartException e = assertThrows(HandlerStartException.class, () -> d.call(bytes("x"), null));
+        assertTrue(e.getMessage().contains("exited with status 3"), e.getMessage());
         assertEquals(0, entriesUnderRoot(), "the private directory was removed");
     }
 

@@ -127,23 +127,33 @@ class WatchdogTest {
     }
 
     @Test
-    void idleThreadEndsByItself() throws Exception {
+    void anIdleWatchdogParksItsOneThread() throws Exception {
         CountDownLatch ran = new CountDownLatch(1);
         watchdog.arm(Duration.ZERO, ran::countDown);
         assertTrue(ran.await(5, TimeUnit.SECONDS));
-        List<Thread> threads = new ArrayList<>();
-        for (Thread t : watchdogThreads()) {
-            threads.add(t);
-        }
-        assertFalse(threads.isEmpty());
-        // Keep-alive is 5 s; allow some slack on a busy machine.
-        for (Thread t : threads) {
-            t.join(15_000);
-            assertFalse(t.isAlive(), "the idle watchdog thread ended without close()");
-        }
-        // And it comes back on demand.
+        List<Thread> threads = watchdogThreads();
+        assertEquals(1, threads.size(), "one shared timer thread: " + threads);
+        // With nothing armed it waits without a timeout: no polling, no CPU.
+        await("the idle timer thread is parked", 5, () -> threads.get(0).getState() == Thread.State.WAITING);
+        // And it wakes for the next alarm.
         CountDownLatch again = new CountDownLatch(1);
-        watchdog.arm(Duration.ZERO, again::countDown);
+        watchdog.arm(Duration.ofMillis(50), again::countDown);
         assertTrue(again.await(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void manyAlarmsWithTheSameTimeoutFireInOrderAndDisarmedOnesNever() throws Exception {
+        List<Integer> fired = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Watchdog.Alarm> alarms = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            int n = i;
+            alarms.add(watchdog.arm(Duration.ofMillis(100 + 10L * i), () -> fired.add(n)));
+        }
+        for (int i = 0; i < 20; i += 2) {
+            assertFalse(alarms.get(i).disarm());
+        }
+        await("the odd alarms fired", 5, () -> fired.size() == 10);
+        Thread.sleep(100);
+        assertEquals(List.of(1, 3, 5, 7, 9, 11, 13, 15, 17, 19), fired);
     }
 }

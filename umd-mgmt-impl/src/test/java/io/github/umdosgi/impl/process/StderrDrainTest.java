@@ -54,7 +54,7 @@ class StderrDrainTest {
         List<String> lines = new CopyOnWriteArrayList<>();
         for (int i = 0; i < 5; i++) {
             Process p = sh("echo hello " + i + " >&2; exec sleep 1000");
-            drain.register(p.getErrorStream(), p.toHandle(), "h" + i, lines::add);
+            drain.register(p.getErrorStream(), p::isAlive, "h" + i, lines::add);
         }
         await("all five lines", () -> lines.size() == 5);
         for (int i = 0; i < 5; i++) {
@@ -68,7 +68,7 @@ class StderrDrainTest {
         List<String> lines = new CopyOnWriteArrayList<>();
         // 8 MiB of stderr: far beyond a pipe buffer; the handler only exits if it is drained.
         Process p = sh("head -c 8388608 /dev/zero | tr '\\0' 'x' | fold -w 100 >&2; echo >&2; echo done >&2");
-        StderrDrain.Source source = drain.register(p.getErrorStream(), p.toHandle(), "flood", lines::add);
+        StderrDrain.Source source = drain.register(p.getErrorStream(), p::isAlive, "flood", lines::add);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the flooding handler finished: its stderr was drained");
         source.finish();
         assertEquals("done", source.lastLine());
@@ -79,7 +79,7 @@ class StderrDrainTest {
     void finishDrainsTheRestAndThePartialLineThenUnregisters() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
         Process p = sh("printf 'one\\ntwo\\nno newline' >&2; exit 3");
-        StderrDrain.Source source = drain.register(p.getErrorStream(), p.toHandle(), "h", lines::add);
+        StderrDrain.Source source = drain.register(p.getErrorStream(), p::isAlive, "h", lines::add);
         assertEquals(3, p.waitFor());
         source.finish();
         assertEquals(List.of("h: one", "h: two", "h: no newline"), lines);
@@ -91,7 +91,7 @@ class StderrDrainTest {
     void closeStopsTheThread() throws Exception {
         Process p = sh("echo x >&2; exec sleep 1000");
         List<String> lines = new CopyOnWriteArrayList<>();
-        drain.register(p.getErrorStream(), p.toHandle(), "h", lines::add);
+        drain.register(p.getErrorStream(), p::isAlive, "h", lines::add);
         await("the line", () -> lines.size() == 1);
         drain.close();
         await("the drain thread ended", () -> drainThreads() == 0);
@@ -101,7 +101,7 @@ class StderrDrainTest {
     @Test
     void writerSideClosedEarlyIsHarmless() throws Exception {
         Process p = sh("exec 2>&-; exec sleep 1000");
-        StderrDrain.Source source = drain.register(p.getErrorStream(), p.toHandle(), "h", l -> { });
+        StderrDrain.Source source = drain.register(p.getErrorStream(), p::isAlive, "h", l -> { });
         try (OutputStream ignored = p.getOutputStream()) {
             Thread.sleep(50);
         }

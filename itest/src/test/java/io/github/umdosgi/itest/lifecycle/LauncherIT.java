@@ -1,0 +1,414 @@
+package io.github.umdosgi.itest.lifecycle;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.junit.Assume.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TestName;
+
+import io.github.umdosgi.itest.HandlerProcesses;
+import io.github.umdosgi.itest.Waits;
+
+/**
+ * The operator surface end to end: the real distribution ({@code bin/umd-osgi}) in a separate JVM,
+ * driven through its real Gogo shell, both with {@code -c} (non-interactive: output on stdout, the
+ * first failure as one line on stderr, exit 0 only when every command succeeded) and
+ * interactively from stdin. Every run gets a fresh manager root ({@code io.github.umdosgi.root}),
+ * framework storage and FileInstall folder, so that the handler processes and private directories
+ * it leaves (none, after an orderly stop) can be checked under that root.
+ *
+ * <p>A plain JUnit test (no framework in this JVM). Skipped, with a message, when the
+ * distribution has not been built.
+ */
+public class LauncherIT {
+
+    /** Upper bound for one launcher run; a run normally takes one to three seconds. */
+    private static final Duration RUN_LIMIT = Duration.ofSeconds(60);
+    /** Upper bound for a launched JVM to bring the sample handler up. */
+    private static final Duration START_LIMIT = Duration.ofSeconds(60);
+
+    @Rule
+    public final TestName testName = new TestName();
+
+    private Path launcher;
+    private Path work;
+    private final List<Process> launched = new ArrayList<>();
+    private final List<Path> roots = new ArrayList<>();
+
+    /** What one finished run printed and returned. */
+    private record Result(String name, int exit, String out, String err) {
+
+        List<String> outLines() {
+            return out.lines().collect(Collectors.toList());
+        }
+
+        List<String> errLines() {
+            return err.lines().filter(l -> !l.isBlank()).collect(Collectors.toList());
+        }
+
+        @Override
+        public String toString() {
+            return name + ": exit " + exit + "\n--- stdout:\n" + out + "--- stderr:\n" + err + "---";
+        }
+    }
+
+    /** One launch: its process and the directories it was given. */
+    private record Run(String name, Process process, Path root) {
+    }
+
+    @Before
+    public void locateDistribution() throws IOException {
+        String configured = System.getProperty("itest.launcher");
+        assumeTrue("system property itest.launcher not set: run through Maven failsafe", configured != null);
+        launcher = Paths.get(configured).toAbsolutePath().normalize();
+        assumeTrue("the product distribution is not built (" + launcher + " missing): build felix-launcher first,"
+                + " e.g. mvn -o install -pl felix-launcher, or run the whole reactor; LauncherIT skipped",
+                Files.isExecutable(launcher));
+        work = Paths.get(System.getProperty("itest.work"), getClass().getSimpleName(), testName.getMethodName())
+                .toAbsolutePath().normalize();
+        deleteTree(work);
+        Files.createDirectories(work);
+    }
+
+    @After
+    public void killWhatIsLeft() {
+        for (Process p : launched) {
+            if (p.isAlive()) {
+                System.out.println("[LauncherIT] cleanup: killing launcher " + p.pid());
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
+        for (Path root : roots) {
+            for (ProcScan.Proc p : ProcScan.liveUnder(root)) {
+                System.out.println("[LauncherIT] cleanup: killing leftover " + p);
+                ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    // ---- 1. the README session, non-interactive
+
+    @Test
+    public void listCheckKillCheckInfo() throws Exception {
+        Result r = runCommands("session", "umd:list; sample:check 4096; umd:kill sample; sample:check 4096;"
+                + " umd:info sample");
+        assertEquals("exit status\n" + r, 0, r.exit());
+        assertTrue("no command failed\n" + r, r.errLines().stream().noneMatch(l -> l.startsWith("error in")));
+
+        List<String> lines = r.outLines();
+        int header = indexOf(lines, "^NAME\\s+STATE\\s+PIDS\\s+CALLS\\s+FAILURES\\s+STARTS\\s+BUNDLE\\s*$", 0, r);
+        int row = indexOf(lines, "^sample\\s+IDLE\\s+\\d+\\s.*io\\.github\\.umdosgi\\.sample.*$", header + 1, r);
+        long listedPid = Long.parseLong(lines.get(row).split("\\s+")[2]);
+        int ok1 = indexOf(lines, "^OK$", row + 1, r);
+        int killed = indexOf(lines, "^sent SIGKILL to 1 handler process\\(es\\)( of driver 'sample')?$", ok1 + 1, r);
+        int ok2 = indexOf(lines, "^OK$", killed + 1, r);
+        int info = indexOf(lines, "^name:\\s+sample$", ok2 + 1, r);
+        assertEquals("exactly two OK lines\n" + r, 2, lines.stream().filter("OK"::equals).count());
+
+        List<String> block = lines.subList(info, lines.size());
+        indexOf(block, "^state:\\s+IDLE$", 0, r);
+        indexOf(block, "^starts:\\s+2$", 0, r); // the kill forced a second start
+        long infoPid = instancePid(block, 0, r);
+        assertNotEquals("the check after the kill ran in a new handler process\n" + r, listedPid, infoPid);
+        assertFalse("one instance only without a configuration\n" + r,
+                block.stream().anyMatch(l -> l.startsWith("instance 1:")));
+
+        assertNothingLeft(r.name());
+    }
+
+    // ---- 2. bad input: one line on stderr, exit 1, nothing left running
+
+    @Test
+    public void badInputFailsWithOneLineAndExitOne() throws Exception {
+        // a trailing command that must not run: the runner stops at the first failure
+        Result abc = expectOneLineFailure("abc", "sample:check abc; umd:list", "sample:check abc", "'abc'");
+        assertFalse("umd:list after the failure must not run\n" + abc, abc.out().contains("NAME"));
+        expectOneLineFailure("range", "sample:check 131072", "sample:check 131072", "131072", "out of range");
+        expectOneLineFailure("info", "umd:info nosuch", "umd:info nosuch", "no driver named 'nosuch'");
+        Result send = expectOneLineFailure("send", "umd:send nosuch hello", "umd:send nosuch hello", "'nosuch'");
+        assertTrue("send names a driver nobody declares\n" + send, Pattern.compile(
+                "(?i)not declared|declares this driver|not loaded|DriverNotLoaded").matcher(send.err()).find());
+        expectOneLineFailure("kill", "umd:kill nosuch", "umd:kill nosuch", "'nosuch'");
+        expectOneLineFailure("restart", "umd:restart nosuch", "umd:restart nosuch", "'nosuch'");
+    }
+
+    @Test
+    public void badLauncherOptionExitsTwo() throws Exception {
+        Result r = finish(start("option", null, "--bogus"));
+        assertEquals("exit status for a bad option\n" + r, 2, r.exit());
+        assertTrue("stderr names the option\n" + r, r.err().contains("--bogus"));
+        assertNothingLeft(r.name());
+    }
+
+    // ---- 3. a text reply is printed as text
+
+    @Test
+    public void sendPrintsTextReplyAsText() throws Exception {
+        Result r = runCommands("send", "umd:send sample abc");
+        assertEquals("exit status\n" + r, 0, r.exit());
+        List<String> lines = r.outLines();
+        assertFalse("a reply was printed\n" + r, lines.isEmpty());
+        assertTrue("the sample handler's EINVAL reply, as text\n" + r, lines.get(0).startsWith("EINVAL"));
+        assertNothingLeft(r.name());
+    }
+
+    // ---- 4. a configuration dropped into the FileInstall folder
+
+    @Test
+    public void deployFolderConfigurationSetsInstances() throws Exception {
+        Path deploy = Files.createDirectories(work.resolve("deploy"));
+        Files.writeString(deploy.resolve("io.github.umdosgi.driver-sample.cfg"), "name=sample\ninstances=2\n",
+                StandardCharsets.UTF_8);
+        // Gogo's sleep here (gogo.jline's Posix sleep) counts seconds.
+        Run run = start("config", deploy, "-c", "sleep 3; umd:info sample");
+        // While it sleeps, two sample handlers must be up at the same time under its root.
+        List<ProcScan.Proc> both = Waits.waitFor("two live sample handlers under " + run.root(), START_LIMIT, () -> {
+            assertAlive(run);
+            return sampleHandlers(run.root());
+        }, procs -> procs.size() >= 2);
+        System.out.println("[LauncherIT] config: sample handlers " + both);
+        Result r = finish(run);
+        assertEquals("exit status\n" + r, 0, r.exit());
+        List<String> lines = r.outLines();
+        indexOf(lines, "^name:\\s+sample$", 0, r);
+        long pid0 = instancePid(lines, 0, r);
+        long pid1 = instancePid(lines, 1, r);
+        assertNotEquals("two handler processes\n" + r, pid0, pid1);
+        assertFalse("no third instance\n" + r, lines.stream().anyMatch(l -> l.startsWith("instance 2:")));
+        assertNothingLeft(r.name());
+    }
+
+    // ---- 5. SIGTERM stops the framework, which unloads the drivers
+
+    @Test
+    public void sigtermUnloadsDrivers() throws Exception {
+        Run run = start("sigterm", null, "-c", "sample:check 1; sleep 600");
+        // The handler starts with the bundle; the check's OK on stdout means the shell now sleeps.
+        Waits.waitFor("the check's OK on stdout", START_LIMIT, () -> {
+            assertAlive(run);
+            return readQuietly(work.resolve(run.name() + ".out")).lines().anyMatch("OK"::equals);
+        }, ok -> ok);
+        List<ProcScan.Proc> handlers = Waits.waitFor("a live sample handler under " + run.root(), START_LIMIT, () -> {
+            assertAlive(run);
+            return sampleHandlers(run.root());
+        }, procs -> !procs.isEmpty());
+        assertFalse("precondition: the sample driver has a private directory under the root",
+                sampleDirs(run.root()).isEmpty());
+        ProcessHandle jvm = javaOf(run.process());
+        System.out.println("[LauncherIT] sigterm: handlers " + handlers + "; sending SIGTERM to JVM " + jvm.pid());
+        assertTrue("SIGTERM sent to " + jvm.pid(), jvm.destroy());
+        Result r = finish(run);
+        System.out.println("[LauncherIT] sigterm: exit status " + r.exit());
+        assertNotEquals("SIGTERM ended the run, not a completed script\n" + r, 0, r.exit());
+        assertNothingLeft(r.name());
+    }
+
+    // ---- 6. interactive mode fed from stdin
+
+    @Test
+    public void interactiveFromStdin() throws Exception {
+        Path stdin = work.resolve("interactive.in");
+        Files.writeString(stdin, "sample:check 0\numd:list\nstop 0\n", StandardCharsets.UTF_8);
+        Result r = finish(startInteractive("interactive", stdin));
+        assertEquals("exit status\n" + r, 0, r.exit());
+        List<String> lines = r.outLines();
+        int ok = indexOf(lines, "^(g! )?OK$", 0, r);
+        int header = indexOf(lines, "^(g! )?NAME\\s+STATE\\s+PIDS\\s+CALLS\\s+FAILURES\\s+STARTS\\s+BUNDLE\\s*$",
+                ok + 1, r);
+        indexOf(lines, "^sample\\s+IDLE\\s+\\d+\\s+1\\s+0\\s.*io\\.github\\.umdosgi\\.sample.*$", header + 1, r);
+        assertNothingLeft(r.name());
+    }
+
+    // ---- helpers
+
+    private Result expectOneLineFailure(String name, String commands, String failing, String... mentions)
+            throws Exception {
+        Result r = runCommands(name, commands);
+        assertEquals("exit status of \"" + commands + "\"\n" + r, 1, r.exit());
+        List<String> err = r.errLines();
+        assertEquals("exactly one line on stderr\n" + r, 1, err.size());
+        String line = err.get(0);
+        assertTrue("stderr names the failing command\n" + r, line.contains(failing));
+        assertFalse("the command exists\n" + r, line.toLowerCase().contains("command not found"));
+        for (String m : mentions) {
+            assertTrue("stderr mentions " + m + "\n" + r, line.contains(m));
+        }
+        assertNothingLeft(r.name());
+        return r;
+    }
+
+    private Result runCommands(String name, String commands) throws Exception {
+        return finish(start(name, null, "-c", commands));
+    }
+
+    /** Starts the distribution with stdin from /dev/null and a fresh root, storage and deploy folder. */
+    private Run start(String name, Path deploy, String... args) throws IOException {
+        return launch(name, deploy, null, args);
+    }
+
+    /** Starts the distribution in interactive mode (no arguments) with stdin from a file. */
+    private Run startInteractive(String name, Path stdin) throws IOException {
+        return launch(name, null, stdin);
+    }
+
+    private Run launch(String name, Path deploy, Path stdin, String... args) throws IOException {
+        Path root = work.resolve(name + "-root");
+        Path dir = deploy != null ? deploy : Files.createDirectories(work.resolve(name + "-deploy"));
+        roots.add(root);
+        List<String> command = new ArrayList<>(List.of(launcher.toString(),
+                "-Dio.github.umdosgi.root=" + root,
+                "-Dorg.osgi.framework.storage=" + work.resolve(name + "-cache"),
+                "-Dfelix.fileinstall.dir=" + dir,
+                "-Dfelix.fileinstall.poll=200"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(work.toFile())
+                .redirectInput(stdin != null ? stdin.toFile() : new File("/dev/null"))
+                .redirectOutput(work.resolve(name + ".out").toFile())
+                .redirectError(work.resolve(name + ".err").toFile());
+        // Small and quick to start: this JVM shares the machine with the test JVM.
+        pb.environment().put("JAVA_OPTS", "-Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        Process p = pb.start();
+        launched.add(p);
+        System.out.println("[LauncherIT] " + name + ": pid " + p.pid() + " " + command.subList(5, command.size())
+                + (stdin != null ? " < " + stdin : ""));
+        return new Run(name, p, root);
+    }
+
+    /** Waits (bounded) for the run to end and reads what it printed. */
+    private Result finish(Run run) throws Exception {
+        Process p = run.process();
+        if (!p.waitFor(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            fail(run.name() + " did not end within " + RUN_LIMIT.toSeconds() + " s; killed\n" + read(run, "out", "err"));
+        }
+        return new Result(run.name(), p.exitValue(), readQuietly(work.resolve(run.name() + ".out")),
+                readQuietly(work.resolve(run.name() + ".err")));
+    }
+
+    /** After a run ended: no live process under its root, and no sample private directory. */
+    private void assertNothingLeft(String name) {
+        Path root = work.resolve(name + "-root");
+        Waits.waitFor(name + ": no live process under " + root, Waits.SOON, () -> ProcScan.liveUnder(root),
+                List::isEmpty);
+        assertEquals(name + ": no sample private directory left under " + root, List.of(), sampleDirs(root));
+    }
+
+    /**
+     * Live sample handler processes: their executable is the extracted handler under the root (the
+     * short-lived launch helper that execs it only has its cwd there).
+     */
+    private static List<ProcScan.Proc> sampleHandlers(Path root) {
+        return ProcScan.liveUnder(root).stream()
+                .filter(p -> "sample".equals(ProcScan.driverOf(p, root)))
+                .filter(p -> p.exe().endsWith("/sample") && Path.of(p.exe()).startsWith(realPath(root)))
+                .collect(Collectors.toList());
+    }
+
+    private static Path realPath(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            return dir.toAbsolutePath().normalize();
+        }
+    }
+
+    private static List<Path> sampleDirs(Path root) {
+        return HandlerProcesses.privateDirs(root, "sample");
+    }
+
+    /** The pid of {@code instance N: pid P, ...} in an info block. */
+    private static long instancePid(List<String> lines, int instance, Result r) {
+        Pattern p = Pattern.compile("^instance " + instance + ": pid (\\d+)\\b.*$");
+        for (String line : lines) {
+            Matcher m = p.matcher(line);
+            if (m.matches()) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        throw new AssertionError("no line 'instance " + instance + ": pid N'\n" + r);
+    }
+
+    /** The index of the first line at or after {@code from} matching {@code regex}; fails when none. */
+    private static int indexOf(List<String> lines, String regex, int from, Result r) {
+        Pattern p = Pattern.compile(regex);
+        for (int i = Math.max(0, from); i < lines.size(); i++) {
+            if (p.matcher(lines.get(i)).matches()) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line matching /" + regex + "/ from line " + from + "\n" + r);
+    }
+
+    /** The java process of a launch: bin/umd-osgi execs java, so normally the script's own pid. */
+    private static ProcessHandle javaOf(Process p) {
+        return Waits.waitFor("the java process of launcher " + p.pid(), Duration.ofSeconds(10), () -> {
+            Stream<ProcessHandle> candidates = Stream.concat(Stream.of(p.toHandle()), p.descendants());
+            Optional<ProcessHandle> java = candidates
+                    .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
+            return java.orElse(null);
+        }, h -> h != null);
+    }
+
+    private void assertAlive(Run run) {
+        if (!run.process().isAlive()) {
+            throw new AssertionError(run.name() + " ended early with status " + run.process().exitValue() + "\n"
+                    + read(run, "out", "err"));
+        }
+    }
+
+    private String read(Run run, String... kinds) {
+        StringBuilder sb = new StringBuilder();
+        for (String kind : kinds) {
+            sb.append("--- ").append(kind).append(":\n").append(readQuietly(work.resolve(run.name() + "." + kind)));
+        }
+        return sb.toString();
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                p.toFile().setWritable(true);
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
