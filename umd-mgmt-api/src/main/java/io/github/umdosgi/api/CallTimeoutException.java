@@ -1,7 +1,9 @@
 package io.github.umdosgi.api;
 
 /**
- * No reply came within the call's timeout. The handler and its process tree were killed; the next call starts a new one.
+ * No reply came within the call's timeout: the handler and its process tree were killed and the
+ * next call starts a new one. Also thrown, with nothing killed, when every handler instance
+ * stayed busy until the timeout.
  */
 public class CallTimeoutException extends TransportException {
     private static final long serialVersionUID = 1L;

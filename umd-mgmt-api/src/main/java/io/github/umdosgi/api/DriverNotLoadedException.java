@@ -1,7 +1,8 @@
 package io.github.umdosgi.api;
 
 /**
- * The driver is unknown, or is still not loaded after the manager tried to start the bundle that declares it: the kernel's {@code -ENOPROTOOPT}.
+ * The driver is unknown, or is still not loaded after the manager tried to start the bundle that
+ * declares it: the kernel's {@code -ENOPROTOOPT}.
  */
 public class DriverNotLoadedException extends UmdException {
     private static final long serialVersionUID = 1L;

@@ -1,7 +1,8 @@
 package io.github.umdosgi.api;
 
 /**
- * The handler could not be started: extraction, integrity check, exec, post-start hook, start timeout, or the restart policy gave up. The driver's state says whether it is now failed.
+ * The handler could not be started: extraction, integrity check, exec, post-start hook, start
+ * timeout, or the restart policy gave up. The driver's state says whether it is now failed.
  */
 public class HandlerStartException extends UmdException {
     private static final long serialVersionUID = 1L;

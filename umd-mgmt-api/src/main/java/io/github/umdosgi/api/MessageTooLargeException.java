@@ -1,7 +1,8 @@
 package io.github.umdosgi.api;
 
 /**
- * A request is larger than the driver's maximum message size. Nothing was sent; the handler keeps running.
+ * A request is larger than the driver's maximum message size. Nothing was sent; the handler keeps
+ * running.
  */
 public class MessageTooLargeException extends UmdException {
     private static final long serialVersionUID = 1L;

@@ -1,7 +1,8 @@
 package io.github.umdosgi.api;
 
 /**
- * The handler broke the framing contract: a reply length that is negative or above the maximum, output nobody asked for, or a truncated frame. The handler was killed.
+ * The handler broke the framing contract: a reply length that is negative or above the maximum,
+ * output nobody asked for, or a truncated frame. The handler was killed.
  */
 public class ProtocolException extends TransportException {
     private static final long serialVersionUID = 1L;

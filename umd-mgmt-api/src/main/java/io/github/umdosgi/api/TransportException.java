@@ -1,7 +1,8 @@
 package io.github.umdosgi.api;
 
 /**
- * The exchange with the handler failed (broken pipe, end of stream, handler died, driver unloaded during the call). The handler was shut down; the next call starts a new one.
+ * The exchange with the handler failed (broken pipe, end of stream, handler died, driver unloaded
+ * during the call). The handler was shut down; the next call starts a new one.
  */
 public class TransportException extends UmdException {
     private static final long serialVersionUID = 1L;

@@ -102,15 +102,22 @@ public final class HandlerBlob {
      * Re-hashes the file and compares it with the digest recorded at
      * extraction. Called before every exec, restarts included.
      *
+     * @return the file's identity while it was hashed ({@code DEV:INODE:CTIME_SEC:CTIME_NSEC}), which
+     *         the launch shim checks again on the file it opens to run: any change in between alters
+     *         it; null where the file system does not tell
      * @throws IntegrityException the file changed, vanished or became a link
      */
-    public void verify() throws IntegrityException {
+    public String verify() throws IntegrityException {
+        String before;
         String now;
+        String after;
         try {
             if (!Files.isRegularFile(executable, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IntegrityException("handler file " + executable + " is missing or not a regular file");
             }
+            before = identity(executable);
             now = Sha256.of(executable);
+            after = identity(executable);
         } catch (IntegrityException e) {
             throw e;
         } catch (IOException e) {
@@ -120,6 +127,22 @@ public final class HandlerBlob {
             throw new IntegrityException("handler file " + executable + " was modified after extraction: sha256 "
                     + now + ", expected " + sha256);
         }
+        if (!before.equals(after)) {
+            throw new IntegrityException("handler file " + executable + " was modified while it was checked");
+        }
+        return after;
+    }
+
+    /** Device, inode and change time: a write, chmod or replacement changes at least one of them. */
+    private static String identity(Path file) throws IOException {
+        java.util.Map<String, Object> unix;
+        try {
+            unix = Files.readAttributes(file, "unix:dev,ino,ctime", LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
+            return "";
+        }
+        java.time.Instant changed = ((java.nio.file.attribute.FileTime) unix.get("ctime")).toInstant();
+        return unix.get("dev") + ":" + unix.get("ino") + ":" + changed.getEpochSecond() + ":" + changed.getNano();
     }
 
     /** @return the private directory, the handler's working directory */

@@ -122,7 +122,11 @@ final class HandlerInstance {
             // yet reaped): nothing was delivered, so one retry on a fresh handler is safe.
             driver.beforeRestart(deadline);
             start();
-            reply = exchange(request, deadline);
+            try {
+                reply = exchange(request, deadline);
+            } catch (RequestNotDelivered again) {
+                throw new TransportException(driver.name(), again.reason, again);
+            }
         }
         calls.incrementAndGet();
         return reply;
@@ -131,9 +135,11 @@ final class HandlerInstance {
     /** The request could not be written at all: the handler never saw it. */
     private static final class RequestNotDelivered extends TransportException {
         private static final long serialVersionUID = 1L;
+        private final String reason;
 
-        RequestNotDelivered(String driverName, String message, Throwable cause) {
-            super(driverName, message, cause);
+        RequestNotDelivered(String driverName, String reason, Throwable cause) {
+            super(driverName, reason, cause);
+            this.reason = reason;
         }
     }
 
@@ -142,10 +148,11 @@ final class HandlerInstance {
         String name = driver.name();
         HandlerProcess started;
         try {
-            blob.verify();
+            String identity = blob.verify();
             List<String> command = new ArrayList<>(descriptor.wrapper());
             command.add(blob.executable().toString());
-            started = HandlerProcess.start(services.processes(), command, blob.directory(),
+            started = HandlerProcess.start(services.processes(), command, identity.isEmpty() ? null : identity,
+                    blob.directory(),
                     HandlerEnvironment.of(name, index, blob.directory(), descriptor.environment()),
                     "driver '" + name + "' instance " + index, services.log()::info);
         } catch (IOException e) {

@@ -29,7 +29,7 @@ public final class HandlerProcess {
     private final StderrDrain.Source stderr;
     private final String label;
     private final boolean sessionLeader;
-    // Set once the session was swept after the handler died: a dead leader's session cannot grow.
+    // Set once the session of a dead or killed leader was swept: it cannot grow after that.
     private volatile boolean sessionSwept;
     // Written by any thread that kills; read when describing the exit.
     private volatile boolean killedByUs;
@@ -67,6 +67,27 @@ public final class HandlerProcess {
      */
     public static HandlerProcess start(ProcessServices services, List<String> command, Path workingDirectory,
             Map<String, String> environment, String label, Consumer<String> stderrLines) throws IOException {
+        return start(services, command, null, workingDirectory, environment, label, stderrLines);
+    }
+
+    /**
+     * As {@link #start(ProcessServices, List, Path, Map, String, Consumer)}, for a
+     * command whose last word is a handler file the manager has just checked.
+     *
+     * @param services the shared spawner and stderr drain
+     * @param command wrapper words, then the handler file
+     * @param identity the checked file's identity ({@link io.github.umdosgi.impl.blob.HandlerBlob#verify()}),
+     *        compared again by the launch shim on the file it runs; null to skip
+     * @param workingDirectory the private directory
+     * @param environment the complete environment
+     * @param label names the handler in log lines
+     * @param stderrLines receives each stderr line
+     * @return the started handler
+     * @throws IOException the exec failed
+     */
+    public static HandlerProcess start(ProcessServices services, List<String> command, String identity,
+            Path workingDirectory, Map<String, String> environment, String label, Consumer<String> stderrLines)
+            throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workingDirectory.toFile())
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
@@ -74,7 +95,7 @@ public final class HandlerProcess {
                 .redirectError(ProcessBuilder.Redirect.PIPE);
         builder.environment().clear();
         builder.environment().putAll(environment);
-        Process process = services.spawner().spawn(builder);
+        Process process = services.spawner().spawn(builder, identity);
         String fullLabel = label + " pid " + process.pid();
         return new HandlerProcess(process,
                 services.stderr().register(process.getErrorStream(), process::isAlive, fullLabel, stderrLines),
@@ -166,18 +187,23 @@ public final class HandlerProcess {
      */
     public void kill() {
         killedByUs = true;
-        // Snapshot descendants first: once the parent dies they are reparented out of reach of descendants().
-        List<ProcessHandle> tree = new java.util.ArrayList<>(process.descendants().toList());
-        // The handler's session also holds children that outlived it and were re-parented.
-        if (sessionLeader && !sessionSwept) {
-            boolean deadBefore = !process.isAlive();
-            tree.addAll(Sessions.members(process.pid()));
-            sessionSwept = deadBefore;
-        }
         // Signal through the handle: Process.destroyForcibly would also close the pipes, losing the
         // handler's last stderr lines and turning a clean end of stream into "Stream closed".
-        process.toHandle().destroyForcibly();
-        tree.forEach(ProcessHandle::destroyForcibly);
+        if (sessionLeader) {
+            // Leader first: once it is dead it forks no more, and its session still names every
+            // process it started, re-parented or not. One sweep is then enough.
+            process.toHandle().destroyForcibly();
+            if (!sessionSwept) {
+                sessionSwept = true;
+                ProcessTree.below(process.pid(), true).forEach(ProcessHandle::destroyForcibly);
+            }
+        } else {
+            // Without a session, children are found only through parent links, which a dead
+            // handler's children lose: find them first.
+            List<ProcessHandle> tree = ProcessTree.below(process.pid(), false);
+            process.toHandle().destroyForcibly();
+            tree.forEach(ProcessHandle::destroyForcibly);
+        }
     }
 
     /**
@@ -187,7 +213,7 @@ public final class HandlerProcess {
      */
     public void killOrphans() {
         if (sessionLeader && !sessionSwept) {
-            Sessions.members(process.pid()).forEach(ProcessHandle::destroyForcibly);
+            ProcessTree.below(process.pid(), true).forEach(ProcessHandle::destroyForcibly);
             sessionSwept = true;
         }
     }

@@ -42,6 +42,8 @@ public final class ProcessSpawner implements AutoCloseable {
         if (shim != null) {
             return new ProcessSpawner(List.of(shim.toString(), Long.toString(ProcessHandle.current().pid())), true);
         }
+        // Without the shim nothing checks the file between the manager's check and the exec.
+
         return new ProcessSpawner(Files.isExecutable(SETPRIV)
                 ? List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--")
                 : List.of(), false);
@@ -71,7 +73,7 @@ public final class ProcessSpawner implements AutoCloseable {
         return !guard.isEmpty();
     }
 
-    /** @return whether every handler leads its own session, so {@link Sessions} finds its whole tree */
+    /** @return whether every handler leads its own session, so {@link ProcessTree} finds its whole tree */
     public boolean sessions() {
         return sessions;
     }
@@ -84,7 +86,25 @@ public final class ProcessSpawner implements AutoCloseable {
      * @throws IOException the exec failed
      */
     public Process spawn(ProcessBuilder builder) throws IOException {
+        return spawn(builder, null);
+    }
+
+    /**
+     * Starts the builder's command behind the guard, on the spawner thread.
+     * With the shim, the command's last word is the handler: the shim checks,
+     * on the file it opens, that it is still the one the manager checked, and
+     * runs exactly that file.
+     *
+     * @param builder a fully configured builder; its command is prefixed, not replaced
+     * @param identity the checked handler file's identity, or null when the last word is not a handler file
+     * @return the started process
+     * @throws IOException the exec failed
+     */
+    public Process spawn(ProcessBuilder builder, String identity) throws IOException {
         List<String> command = new ArrayList<>(guard);
+        if (sessions) {
+            command.add(identity == null ? "-" : identity);
+        }
         command.addAll(builder.command());
         builder.command(command);
         Future<Process> started;

@@ -107,12 +107,54 @@ class LaunchShimTest {
         assertTrue(last.contains("umd-launch: cannot execute") && last.contains("missing"), last);
     }
 
+    private static String identity(Path file) throws IOException {
+        Map<String, Object> unix = Files.readAttributes(file, "unix:dev,ino,ctime", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        java.time.Instant changed = ((java.nio.file.attribute.FileTime) unix.get("ctime")).toInstant();
+        return unix.get("dev") + ":" + unix.get("ino") + ":" + changed.getEpochSecond() + ":" + changed.getNano();
+    }
+
+    @Test
+    void whatRunsIsWhatWasChecked() throws Exception {
+        Path handler = cwd.resolve("handler");
+        Files.copy(Path.of("/bin/cat"), handler);
+        String checked = identity(handler);
+        HandlerProcess good = HandlerProcess.start(services, List.of(handler.toString()), checked, cwd,
+                Map.of(), "shim", stderr::add);
+        assertArrayEquals(new byte[] {4, 2}, good.call(new byte[] {4, 2}, 16, services.workers()));
+        good.close(Duration.ofSeconds(5));
+
+        // Replaced after the manager's check (another inode), and rewritten in place (same inode,
+        // new change time): the shim refuses both, and the planted program never runs.
+        Path marker = cwd.resolve("marker");
+        String script = "#!/bin/sh\ntouch " + marker + "\nexec cat\n";
+        Path planted = cwd.resolve("planted");
+        Files.writeString(planted, script);
+        planted.toFile().setExecutable(true);
+        Files.move(planted, handler, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertRefused(handler, checked, marker);
+        String replaced = identity(handler);
+        Thread.sleep(20);
+        Files.writeString(handler, script + "# changed\n");
+        assertRefused(handler, replaced, marker);
+    }
+
+    private void assertRefused(Path handler, String checked, Path marker) throws Exception {
+        HandlerProcess bad = HandlerProcess.start(services, List.of(handler.toString()), checked, cwd,
+                Map.of(), "shim", stderr::add);
+        bad.onExit().get(10, TimeUnit.SECONDS);
+        assertEquals("exited with status 127", bad.describeExit(Duration.ofSeconds(5)));
+        String last = bad.lastStderr(Duration.ofSeconds(5));
+        assertTrue(last.contains("was modified after the manager checked it"), last);
+        assertTrue(Files.notExists(marker), "the changed file never ran");
+        bad.close(Duration.ofSeconds(5));
+    }
+
     @Test
     void theShimRefusesToStartWhenItsParentIsNotTheExpectedOne() throws Exception {
-        Process p = new ProcessBuilder(SHIM.toAbsolutePath().toString(), "1", "/bin/true")
+        Process p = new ProcessBuilder(SHIM.toAbsolutePath().toString(), "1", "-", "/bin/true")
                 .redirectErrorStream(true).start();
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         assertEquals(127, p.exitValue());
-        assertTrue(new String(p.getInputStream().readAllBytes()).contains("parent 1 is gone"));
+        assertTrue(new String(p.getInputStream().readAllBytes()).contains("parent is gone: 1"));
     }
 }
