@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -202,7 +201,7 @@ final class Pass {
     // -------------------------------------------------------- round trips
 
     private void roundTrips() throws Exception {
-        ScheduledThreadPoolExecutor timer = watchdogLikeTimer();
+        WatchdogLike timer = new WatchdogLike();
         // a cached pool like the manager's writers for large requests
         ThreadPoolExecutor writers = new ThreadPoolExecutor(0,
                 Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
@@ -253,7 +252,7 @@ final class Pass {
                 }
                 if (size == RTT_SIZES[0]) {
                     // where the small-call overhead goes: plain Java plus one manager step at a time
-                    Call available = withAvailableChecks(plain);
+                    Call available = withAvailableCheck(plain);
                     keys.addAll(List.of("java_available", "java_watchdog", "java_both"));
                     measures.add(() -> timeCalls(payload, warm, iters, available));
                     measures.add(() -> timeCalls(payload, warm, iters, withDeadline(timer, plain::call)));
@@ -276,7 +275,7 @@ final class Pass {
                         Stats.ofAll(samples[2]).median() / 1e3);
             }
         } finally {
-            timer.shutdownNow();
+            timer.close();
             writers.shutdownNow();
         }
     }
@@ -286,46 +285,38 @@ final class Pass {
         long[] measure() throws Exception;
     }
 
-    /** A timer configured like the manager's watchdog: one daemon thread, remove on cancel, 5 s keep-alive. */
-    private static ScheduledThreadPoolExecutor watchdogLikeTimer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "bench-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        timer.setKeepAliveTime(5, TimeUnit.SECONDS);
-        timer.allowCoreThreadTimeOut(true);
-        return timer;
-    }
-
-    /** A call with a 30 s deadline armed before and disarmed after, as the manager does for every call. */
-    private static Call withDeadline(ScheduledThreadPoolExecutor timer, Call call) {
-        Runnable never = () -> {
-            throw new IllegalStateException("a 30 s deadline fired during a benchmark");
+    /**
+     * A call with a 30 s deadline armed before and disarmed after, as the manager does for every
+     * call, on a timer built like the manager's watchdog (a set and one sleeping thread).
+     */
+    private static Call withDeadline(WatchdogLike timer, Call call) {
+        Runnable nothing = () -> {
         };
         return p -> {
-            var alarm = timer.schedule(never, 30, TimeUnit.SECONDS);
+            var alarm = timer.arm(System.nanoTime() + 30_000_000_000L, nothing);
+            byte[] reply;
             try {
-                return call.call(p);
+                reply = call.call(p);
             } finally {
-                alarm.cancel(false);
+                if (alarm.disarm()) {
+                    throw new IllegalStateException("a 30 s deadline fired during a benchmark");
+                }
             }
+            return reply;
         };
     }
 
-    /** A call with the manager's two checks for unsolicited output: available() before and after. */
-    private static Call withAvailableChecks(JavaEcho echo) {
+    /**
+     * A call with the manager's check for unsolicited output: liveness (a field) and available()
+     * (FIONREAD) before the request. The manager no longer checks again after the reply.
+     */
+    private static Call withAvailableCheck(JavaEcho echo) {
         InputStream stdout = echo.process().getInputStream();
         return p -> {
             if (echo.process().isAlive() && stdout.available() > 0) {
                 throw new IllegalStateException("unsolicited output");
             }
-            byte[] reply = echo.call(p);
-            if (stdout.available() > 0) {
-                throw new IllegalStateException("a second reply");
-            }
-            return reply;
+            return echo.call(p);
         };
     }
 
@@ -405,7 +396,7 @@ final class Pass {
                     results.put("tput.java." + payloadSize + ".p" + processes + ".cps", cps);
                     progress("tput %-8s plain Java x%d             %10.0f calls/s", sizeLabel(payloadSize), processes, cps);
                     if (processes == 2) {
-                        // one thread taking the processes in turn, as the manager's round robin does with one caller
+                        // one thread taking the processes in turn: what round robin would do with one caller
                         int[] next = {0};
                         Call alternate = p -> echoes.get(next[0]++ & 1).call(p);
                         double alt = callsPerSecond(List.of(alternate), payload, warmSeconds, seconds);
@@ -540,7 +531,13 @@ final class Pass {
         recordSpawn("start.java.pb_setpriv", spawns, () -> JavaEcho.start(guarded));
         recordSpawn("start.java.pb_static_guard", spawns, () -> JavaEcho.start(staticGuard));
         Path privateDir = Files.createDirectories(options.work().resolve("private"));
-        recordSpawn("start.java.pb_like_manager", spawns, () -> managerLikeStart(staticGuard, privateDir));
+        // the manager's own launch shim from the measured bundle (parent-death signal, setsid, the
+        // file identity check, exec through /proc/self/fd/N); the static guard for bundles without one
+        java.util.Optional<Path> shim = launchShim();
+        List<String> managerGuard = shim.isEmpty() ? staticGuard : List.of(shim.get().toString(),
+                Long.toString(ProcessHandle.current().pid()), identity(handler), handler.toString());
+        results.put("meta.manager_guard", managerGuard == staticGuard ? "pdeathsig-exec" : "umd-launch");
+        recordSpawn("start.java.pb_like_manager", spawns, () -> managerLikeStart(managerGuard, privateDir));
 
         // 4. the C client: posix_spawn -> first reply, direct and behind the same guard
         results.putMicros("start.c.spawn", Stats.of(cClient.spawns(spawns, direct)));
@@ -555,11 +552,46 @@ final class Pass {
     }
 
     /**
-     * Starts like HandlerProcess does, as far as the exec goes: a static
-     * parent-death guard in front (the manager's own launch shim also calls
-     * setsid), cleared environment, private working directory. How the manager drains stderr
-     * is left out (a thread per handler or a shared one); Thread.start() is
-     * timed on its own.
+     * Extracts the launch shim ({@code native/<arch>/umd-launch}) from the
+     * measured manager bundle, as the manager installs it.
+     *
+     * @return the shim, or empty when the bundle has none for this machine
+     */
+    private java.util.Optional<Path> launchShim() throws IOException {
+        String arch = System.getProperty("os.arch", "");
+        arch = switch (arch) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "arm64", "aarch64" -> "aarch64";
+            default -> arch;
+        };
+        try (JarFile jar = new JarFile(options.managerJar().toFile())) {
+            var entry = jar.getJarEntry("native/" + arch + "/umd-launch");
+            if (entry == null) {
+                return java.util.Optional.empty();
+            }
+            Path shim = Files.createDirectories(options.work().resolve("shim")).resolve("umd-launch");
+            try (InputStream in = jar.getInputStream(entry)) {
+                Files.copy(in, shim);
+            }
+            Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("r-x------"));
+            return java.util.Optional.of(shim);
+        }
+    }
+
+    /** @return DEV:INODE:CTIME_SEC:CTIME_NSEC of the file, the identity the launch shim checks */
+    private static String identity(Path file) throws IOException {
+        Map<String, Object> unix = Files.readAttributes(file, "unix:dev,ino,ctime",
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        Instant changed = ((java.nio.file.attribute.FileTime) unix.get("ctime")).toInstant();
+        return unix.get("dev") + ":" + unix.get("ino") + ":" + changed.getEpochSecond() + ":" + changed.getNano();
+    }
+
+    /**
+     * Starts like HandlerProcess does, as far as the exec goes: the guard in
+     * front (the manager's launch shim when given), cleared environment,
+     * private working directory. The manager's spawner thread, its SHA-256
+     * re-hash and how it drains stderr are left out; the re-hash and
+     * Thread.start() are timed on their own.
      */
     private static JavaEcho managerLikeStart(List<String> command, Path privateDir) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(privateDir.toFile());
@@ -606,8 +638,8 @@ final class Pass {
 
     /**
      * Single steps the manager takes when it starts a handler, each timed on
-     * its own: the SHA-256 re-hash of the extracted file, the descendants
-     * scan done by every kill, starting a platform thread.
+     * its own: the SHA-256 re-hash of the extracted file, a /proc scan like
+     * the one pass a kill makes, starting a platform thread.
      */
     private void costs(int iterations) throws Exception {
         int n = Math.max(20, iterations * 2);

@@ -211,11 +211,12 @@ final class Report {
     private void perCallExtras() {
         section("1b. Where the 16 B overhead goes: plain Java plus one manager step at a time",
                 "us per round trip (median, p99), same handler process as the plain Java column above;",
-                "'+ available()' = the two FIONREAD checks per call, '+ watchdog' = arm/disarm on a ScheduledThreadPoolExecutor");
+                "'+ available()' = the one FIONREAD check before the request, '+ watchdog' = arm/disarm of a deadline\n"
+                        + "   on a timer built like the manager's (a set and one sleeping thread, woken only by an earlier deadline)");
         String[][] rows = {
                 {"rtt.c.16", "C client"},
                 {"rtt.java.16", "plain Java"},
-                {"rtt.java_available.16", "plain Java + available() before and after"},
+                {"rtt.java_available.16", "plain Java + available() before the request"},
                 {"rtt.java_watchdog.16", "plain Java + watchdog arm/disarm"},
                 {"rtt.java_both.16", "plain Java + both"},
                 {"rtt.umd.16", "umd call"},
@@ -248,14 +249,15 @@ final class Report {
                 {"start.java.pb", "plain ProcessBuilder.start() + first reply"},
                 {"start.java.pb_setpriv", "  + setpriv --pdeathsig KILL -- in front"},
                 {"start.java.pb_static_guard", "  + static pdeathsig-exec in front instead"},
-                {"start.java.pb_like_manager", "  + static guard, clean env, cwd (as the manager)"},
+                {"start.java.pb_like_manager", "  + " + passes.get(0).results().get("meta.manager_guard").orElse("static guard")
+                        + ", clean env, cwd (as the manager)"},
                 {"start.c.spawn", "C posix_spawn + first reply"},
                 {"start.c.spawn_setpriv", "C posix_spawn via setpriv + first reply"},
                 {"start.c.spawn_static_guard", "C posix_spawn via static pdeathsig-exec + reply"},
                 {"cost.sha256", "step: SHA-256 of the handler file (Java)"},
                 {"cost.extract_deflated", "step: extract the handler, deflated entry"},
                 {"cost.extract_stored", "step: extract the handler, stored entry"},
-                {"cost.descendants", "step: Process.descendants() (a /proc scan)"},
+                {"cost.descendants", "step: one /proc scan (Process.descendants())"},
                 {"cost.thread_start", "step: Thread.start() of one platform thread"},
                 {"cost.handle_is_alive", "step: ProcessHandle.isAlive() (reads /proc/PID/stat)"},
                 {"cost.process_is_alive", "step: Process.isAlive() (a field)"},
@@ -301,7 +303,7 @@ final class Report {
                 "calls per second over the measured window, all callers together; '2/1' = 2 instances / 1 instance, same callers;",
                 "'2 inst/(1,1)' = 2 instances / 1 instance with 1 caller. 'java' row: 1 and 2 independent plain Java clients,\n"
                         + "   one process and one thread each (the machine's own scaling; its 2/1 is the ceiling for the umd rows);\n"
-                        + "   'java alt' row: one plain Java thread taking 2 processes in turn (round robin with one caller)");
+                        + "   'java alt' row: one plain Java thread taking 2 processes in turn (what round robin would do with one caller)");
         for (Run p : passes) {
             Results r = p.results();
             out.println("-- " + p.label() + " --");
