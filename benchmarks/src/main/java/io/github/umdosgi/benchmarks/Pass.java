@@ -1,5 +1,6 @@
 package io.github.umdosgi.benchmarks;
 
+import io.github.umdosgi.impl.driver.Watchdog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -201,7 +202,7 @@ final class Pass {
     // -------------------------------------------------------- round trips
 
     private void roundTrips() throws Exception {
-        WatchdogLike timer = new WatchdogLike();
+        Watchdog timer = new Watchdog();
         // a cached pool like the manager's writers for large requests
         ThreadPoolExecutor writers = new ThreadPoolExecutor(0,
                 Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
@@ -287,9 +288,9 @@ final class Pass {
 
     /**
      * A call with a 30 s deadline armed before and disarmed after, as the manager does for every
-     * call, on a timer built like the manager's watchdog (a set and one sleeping thread).
+     * call, on the manager's own watchdog class (taken from the manager's jar on the class path).
      */
-    private static Call withDeadline(WatchdogLike timer, Call call) {
+    private static Call withDeadline(Watchdog timer, Call call) {
         Runnable nothing = () -> {
         };
         return p -> {
