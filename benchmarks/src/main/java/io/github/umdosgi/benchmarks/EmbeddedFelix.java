@@ -97,6 +97,23 @@ final class EmbeddedFelix implements AutoCloseable {
     }
 
     /**
+     * Loads a class of the manager bundle, which exports nothing, so that a
+     * section can time one of its parts in isolation.
+     *
+     * @param name the class name
+     * @return the class, as the manager itself sees it
+     * @throws ClassNotFoundException the manager has no such class
+     */
+    Class<?> managerClass(String name) throws ClassNotFoundException {
+        for (Bundle bundle : framework.getBundleContext().getBundles()) {
+            if ("io.github.umdosgi.impl".equals(bundle.getSymbolicName())) {
+                return bundle.loadClass(name);
+            }
+        }
+        throw new ClassNotFoundException(name + ": no manager bundle installed");
+    }
+
+    /**
      * Installs a bundle built in memory.
      *
      * @param location a unique location

@@ -1,6 +1,5 @@
 package io.github.umdosgi.benchmarks;
 
-import io.github.umdosgi.impl.driver.Watchdog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -202,7 +201,7 @@ final class Pass {
     // -------------------------------------------------------- round trips
 
     private void roundTrips() throws Exception {
-        Watchdog timer = new Watchdog();
+        ManagerWatchdog timer = ManagerWatchdog.of(felix);
         // a cached pool like the manager's writers for large requests
         ThreadPoolExecutor writers = new ThreadPoolExecutor(0,
                 Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
@@ -288,9 +287,9 @@ final class Pass {
 
     /**
      * A call with a 30 s deadline armed before and disarmed after, as the manager does for every
-     * call, on the manager's own watchdog class (taken from the manager's jar on the class path).
+     * call, on the manager's own watchdog (its class, loaded from the manager bundle).
      */
-    private static Call withDeadline(Watchdog timer, Call call) {
+    private static Call withDeadline(ManagerWatchdog timer, Call call) {
         Runnable nothing = () -> {
         };
         return p -> {

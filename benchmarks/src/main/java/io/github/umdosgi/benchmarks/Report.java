@@ -212,7 +212,7 @@ final class Report {
         section("1b. Where the 16 B overhead goes: plain Java plus one manager step at a time",
                 "us per round trip (median, p99), same handler process as the plain Java column above;",
                 "'+ available()' = the one FIONREAD check before the request, '+ watchdog' = arm/disarm of a deadline\n"
-                        + "   on a timer built like the manager's (a set and one sleeping thread, woken only by an earlier deadline)");
+                        + "   on the manager's own watchdog (its class, loaded from the manager bundle)");
         String[][] rows = {
                 {"rtt.c.16", "C client"},
                 {"rtt.java.16", "plain Java"},
