@@ -1,7 +1,6 @@
 package io.github.umdosgi.benchmarks;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;

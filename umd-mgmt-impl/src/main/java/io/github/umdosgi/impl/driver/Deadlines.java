@@ -26,8 +26,4 @@ final class Deadlines {
     static long after(Duration duration) {
         return System.nanoTime() + nanos(duration);
     }
-
-    static Duration remaining(long deadline) {
-        return Duration.ofNanos(deadline - System.nanoTime());
-    }
 }

@@ -338,14 +338,6 @@ final class HandlerInstance {
         }
     }
 
-    boolean isCurrent(HandlerProcess candidate) {
-        return process == candidate;
-    }
-
-    int index() {
-        return index;
-    }
-
     InstanceInfo snapshot() {
         HandlerProcess current = process;
         OptionalLong pid = current != null && current.isAlive() ? OptionalLong.of(current.pid()) : OptionalLong.empty();

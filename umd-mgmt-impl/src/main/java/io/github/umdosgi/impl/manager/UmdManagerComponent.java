@@ -28,7 +28,6 @@ import io.github.umdosgi.impl.blob.DriverDirectories;
 import io.github.umdosgi.impl.config.DriverConfigurator;
 import io.github.umdosgi.impl.config.DriverOverrides;
 import io.github.umdosgi.impl.driver.Driver;
-import io.github.umdosgi.impl.driver.DriverLog;
 import io.github.umdosgi.impl.driver.DriverServices;
 import io.github.umdosgi.impl.driver.Watchdog;
 import io.github.umdosgi.impl.extender.DriverExtender;
