@@ -99,6 +99,7 @@ public final class Main {
         // it is null; with the launcher's loader it finds none and the shell
         // gets a dumb terminal even on a real console.
         Thread.currentThread().setContextClassLoader(null);
+        ConsoleLogEcho.attach(framework.getBundleContext(), err);
         BundleInstaller installer = new BundleInstaller(framework.getBundleContext(), err);
         List<Bundle> bundles = installer.installAll(layout.bundleDir());
         framework.start();

@@ -205,6 +205,28 @@ public class LauncherIT {
 
     // ---- 5. SIGTERM stops the framework, which unloads the drivers
 
+    /** A driver bundle with a broken header dropped into deploy/: the operator sees why on the console. */
+    @Test
+    public void driverProblemsAreEchoedToTheConsole() throws Exception {
+        Path deploy = Files.createDirectories(work.resolve("deploy-bad"));
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().putValue("Manifest-Version", "1.0");
+        manifest.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
+        manifest.getMainAttributes().putValue("Bundle-SymbolicName", "itest.typo");
+        manifest.getMainAttributes().putValue("UMD-Driver", "typo;handlr=bin/x");
+        try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(
+                Files.newOutputStream(deploy.resolve("typo.jar")), manifest)) {
+            jar.flush();
+        }
+        Run run = start("typo", deploy, "-c", "sleep 2; umd:info typo");
+        Result r = finish(run);
+        assertEquals("exit status\n" + r, 0, r.exit());
+        assertTrue("the driver shows FAILED\n" + r, r.out().contains("FAILED"));
+        assertTrue("stderr names the problem\n" + r, r.err().lines().anyMatch(
+                l -> l.startsWith("umd-osgi ERROR: ") && l.contains("unknown attribute 'handlr'")));
+        assertNothingLeft(r.name());
+    }
+
     @Test
     public void sigtermUnloadsDrivers() throws Exception {
         Run run = start("sigterm", null, "-c", "sample:check 1; sleep 600");

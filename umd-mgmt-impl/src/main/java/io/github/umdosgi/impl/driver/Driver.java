@@ -301,6 +301,11 @@ public final class Driver {
                     load(last.owner(), last.descriptor(), last.hook());
                 } catch (HandlerStartException e) {
                     // Recorded as FAILED with the reason; the configuration itself was accepted.
+                } catch (RuntimeException e) {
+                    // The configuration stays accepted; the driver shows why it did not come back.
+                    lastError = "reload with the new configuration failed: " + e;
+                    phase = DriverState.FAILED;
+                    services.log().error("driver '" + name + "': " + lastError);
                 }
             }
         } finally {

@@ -1,0 +1,132 @@
+package io.github.umdosgi.launcher;
+
+import java.io.PrintStream;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * Echoes warnings and errors that umd-osgi's own bundles write to the OSGi
+ * log (a driver failed to load, a handler died, stale directories removed)
+ * to the console's stderr, where an operator sees them without asking the
+ * shell's {@code log} command. The log API lives in the log bundle, not on
+ * the launcher's class path, so the listener is a dynamic proxy of that
+ * bundle's {@code LogListener}.
+ *
+ * <p>Called on the framework's event threads; holds no mutable state but the
+ * stream, which is thread safe.
+ */
+final class ConsoleLogEcho {
+
+    private static final String READER = "org.osgi.service.log.LogReaderService";
+    private static final String OURS = "io.github.umdosgi.";
+    /** OSGi log levels: 1 error, 2 warning. */
+    private static final int WARNING = 2;
+
+    private final PrintStream err;
+    // Methods of the log API's interfaces, set once the reader appears (public interfaces, so the
+    // calls work whatever the implementation classes' access).
+    private volatile Method getBundle;
+    private volatile Method getLevel;
+    private volatile Method getMessage;
+    private volatile Method getException;
+
+    private ConsoleLogEcho(PrintStream err) {
+        this.err = err;
+    }
+
+    /**
+     * Starts echoing as soon as a log reader service is registered.
+     *
+     * @param context the framework's context
+     * @param err the console's stderr
+     */
+    static void attach(BundleContext context, PrintStream err) {
+        ConsoleLogEcho echo = new ConsoleLogEcho(err);
+        try {
+            context.addServiceListener(event -> {
+                if (event.getType() == ServiceEvent.REGISTERED) {
+                    echo.listenTo(context, event.getServiceReference());
+                }
+            }, "(objectClass=" + READER + ")");
+        } catch (org.osgi.framework.InvalidSyntaxException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private void listenTo(BundleContext context, ServiceReference<?> reference) {
+        Object reader = context.getService(reference);
+        if (reader == null) {
+            return;
+        }
+        try {
+            ClassLoader api = reader.getClass().getClassLoader();
+            Class<?> readerType = api.loadClass(READER);
+            Class<?> listenerType = api.loadClass("org.osgi.service.log.LogListener");
+            Class<?> entryType = api.loadClass("org.osgi.service.log.LogEntry");
+            getBundle = entryType.getMethod("getBundle");
+            getLevel = entryType.getMethod("getLevel");
+            getMessage = entryType.getMethod("getMessage");
+            getException = entryType.getMethod("getException");
+            // What was logged before the reader appeared, oldest first, then everything new.
+            Enumeration<?> history = (Enumeration<?>) readerType.getMethod("getLog").invoke(reader);
+            List<Object> past = new ArrayList<>(Collections.list(history));
+            Collections.reverse(past);
+            past.forEach(this::logged);
+            InvocationHandler handler = (proxy, method, args) -> handle(proxy, method, args);
+            Object listener = Proxy.newProxyInstance(api, new Class<?>[] {listenerType}, handler);
+            readerType.getMethod("addLogListener", listenerType).invoke(reader, listener);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            err.println("umd-osgi: cannot echo the OSGi log to the console: " + e);
+        }
+    }
+
+    private Object handle(Object proxy, Method method, Object[] args) {
+        switch (method.getName()) {
+            case "logged" -> logged(args[0]);
+            case "hashCode" -> {
+                return System.identityHashCode(proxy);
+            }
+            case "equals" -> {
+                return proxy == args[0];
+            }
+            case "toString" -> {
+                return "umd-osgi console log echo";
+            }
+            default -> {
+                // LogListener has only logged(); nothing else is called.
+            }
+        }
+        return null;
+    }
+
+    private void logged(Object entry) {
+        try {
+            Bundle bundle = (Bundle) getBundle.invoke(entry);
+            int level = (Integer) getLevel.invoke(entry);
+            if (bundle == null || level > WARNING || bundle.getSymbolicName() == null
+                    || !bundle.getSymbolicName().startsWith(OURS)) {
+                return;
+            }
+            String message = (String) getMessage.invoke(entry);
+            Throwable cause = (Throwable) getException.invoke(entry);
+            for (; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+                // The reason is usually at the bottom of a reflection wrapper chain: name each link.
+                message += " (" + cause + ")";
+            }
+            err.println("umd-osgi " + (level == WARNING ? "WARNING" : "ERROR") + ": " + message.strip());
+            err.flush();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // An entry of an unexpected shape is not worth failing the log for.
+        }
+    }
+}
