@@ -133,6 +133,9 @@ public class HandlerIntegrityIT extends SecurityTestSupport {
                 .driverHeader("replace;handler=bin/echo-handler")
                 .entry("bin/echo-handler", DriverBundles.handler(DriverBundles.ECHO_HANDLER)), "replace");
         b.start();
+        // A first reply proves the handler runs: a file replaced while the launch shim is still
+        // starting is refused by the shim itself (LaunchShimTest covers that window).
+        assertArrayEquals("x".getBytes(), umd.call("replace", "x".getBytes()));
         Path file = extractedFile("replace");
         long pid = info("replace").pid().getAsLong();
 
