@@ -35,11 +35,13 @@ import io.github.umdosgi.impl.process.HandlerProcess;
  * request/reply on a handler instance, which restarts a dead handler and
  * shuts it down on any transport error).
  *
- * <p>Concurrency: {@link #lifecycle} serialises load, unload and restart.
- * Calls never take it: they read the volatile {@link #loaded} snapshot and
- * lock only the instance they use. {@link #phase}, {@link #lastError} and
- * {@link #declaringBundle} are volatile, written under {@code lifecycle} (the
- * last two also by callers and exit callbacks, where the latest write wins).
+ * <p>Concurrency: {@link #lifecycle} serialises load, unload, restart and
+ * reconfiguration. Calls never take it: they read the volatile
+ * {@link #loaded} snapshot and lock only the instance they use. The other
+ * fields are volatile and written under {@code lifecycle}, except that the
+ * restart supervisor (a caller's thread) may set {@link #phase} to FAILED,
+ * callers and exit callbacks record {@link #lastError} (the latest write
+ * wins), and the extender sets {@link #declaringBundle}.
  */
 public final class Driver {
 
