@@ -382,12 +382,13 @@ public final class Driver {
      * and the driver is FAILED, as if the load itself had failed. Runs on a
      * worker, not on the JDK's process reaper that noticed the exit.
      */
-    void exitedRightAfterLoad(String reason) {
+    void exitedRightAfterLoad(HandlerInstance instance, String reason) {
         services.processes().workers().execute(() -> {
             lifecycle.lock();
             try {
                 Loaded current = loaded;
-                if (current == null) {
+                // Only the load that started this handler is undone, not one that replaced it meanwhile.
+                if (current == null || !current.instances().contains(instance)) {
                     return;
                 }
                 loaded = null;

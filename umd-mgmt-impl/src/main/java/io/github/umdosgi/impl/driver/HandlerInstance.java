@@ -185,7 +185,7 @@ final class HandlerInstance {
             long settled = Deadlines.after(services.settleTime());
             started.onExit().thenRun(() -> {
                 if (System.nanoTime() - settled < 0 && !called && !started.killedByUs()) {
-                    driver.exitedRightAfterLoad("handler " + started.describeExit(Duration.ZERO)
+                    driver.exitedRightAfterLoad(this, "handler " + started.describeExit(Duration.ZERO)
                             + " right after start" + started.lastStderr(Duration.ofMillis(200)));
                 }
             });
