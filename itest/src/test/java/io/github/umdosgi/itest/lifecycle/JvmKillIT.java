@@ -2,7 +2,6 @@ package io.github.umdosgi.itest.lifecycle;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assume.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -68,15 +66,8 @@ public class JvmKillIT {
 
     @Before
     public void locateDistribution() throws IOException {
-        String configured = System.getProperty("itest.launcher");
-        assumeTrue("system property itest.launcher not set: run through Maven failsafe", configured != null);
-        launcher = Paths.get(configured).toAbsolutePath().normalize();
-        assumeTrue("the product distribution is not built (" + launcher + " missing): build felix-launcher first,"
-                + " e.g. mvn -o install -pl felix-launcher, or run the whole reactor; JvmKillIT skipped",
-                Files.isExecutable(launcher));
-        work = Paths.get(System.getProperty("itest.work"), getClass().getSimpleName()).toAbsolutePath().normalize();
-        deleteTree(work);
-        Files.createDirectories(work);
+        launcher = Distribution.launcher(getClass());
+        work = Distribution.freshWork(getClass().getSimpleName());
         root = work.resolve("root");
     }
 
@@ -253,18 +244,6 @@ public class JvmKillIT {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
         } catch (IOException e) {
             return "(cannot read " + file + ": " + e + ")";
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                p.toFile().setWritable(true);
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -5,17 +5,14 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
-import static org.junit.Assume.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -82,16 +79,8 @@ public class LauncherIT {
 
     @Before
     public void locateDistribution() throws IOException {
-        String configured = System.getProperty("itest.launcher");
-        assumeTrue("system property itest.launcher not set: run through Maven failsafe", configured != null);
-        launcher = Paths.get(configured).toAbsolutePath().normalize();
-        assumeTrue("the product distribution is not built (" + launcher + " missing): build felix-launcher first,"
-                + " e.g. mvn -o install -pl felix-launcher, or run the whole reactor; LauncherIT skipped",
-                Files.isExecutable(launcher));
-        work = Paths.get(System.getProperty("itest.work"), getClass().getSimpleName(), testName.getMethodName())
-                .toAbsolutePath().normalize();
-        deleteTree(work);
-        Files.createDirectories(work);
+        launcher = Distribution.launcher(getClass());
+        work = Distribution.freshWork(getClass().getSimpleName(), testName.getMethodName());
     }
 
     @After
@@ -419,18 +408,6 @@ public class LauncherIT {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                p.toFile().setWritable(true);
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

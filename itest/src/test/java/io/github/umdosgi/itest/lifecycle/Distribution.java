@@ -1,0 +1,59 @@
+package io.github.umdosgi.itest.lifecycle;
+
+import static org.junit.Assume.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The product distribution the lifecycle tests start as a separate process,
+ * and the fresh working directories they run it in. Stateless.
+ */
+final class Distribution {
+
+    private Distribution() {
+    }
+
+    /**
+     * @param test the test class, named in the skip message
+     * @return the distribution's start script; the test is skipped when it is not built
+     */
+    static Path launcher(Class<?> test) {
+        String configured = System.getProperty("itest.launcher");
+        assumeTrue("system property itest.launcher not set: run through Maven failsafe", configured != null);
+        Path launcher = Paths.get(configured).toAbsolutePath().normalize();
+        assumeTrue("the product distribution is not built (" + launcher + " missing): build felix-launcher first,"
+                + " e.g. mvn -o install -pl felix-launcher, or run the whole reactor; " + test.getSimpleName()
+                + " skipped", Files.isExecutable(launcher));
+        return launcher;
+    }
+
+    /**
+     * @param names path elements below the itest work directory
+     * @return that directory, emptied and created
+     * @throws IOException it cannot be prepared
+     */
+    static Path freshWork(String... names) throws IOException {
+        Path work = Paths.get(System.getProperty("itest.work"), names).toAbsolutePath().normalize();
+        deleteTree(work);
+        Files.createDirectories(work);
+        return work;
+    }
+
+    /** Deletes a tree, read-only entries included; a missing tree is fine. */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                p.toFile().setWritable(true);
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
