@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 
+import io.github.umdosgi.impl.process.HandlerProcessTest;
 import io.github.umdosgi.api.CallTimeoutException;
 import io.github.umdosgi.api.DriverDescriptor;
 import io.github.umdosgi.api.DriverInfo;
@@ -176,19 +177,6 @@ class DriverTest {
         }
     }
 
-    private static boolean isDead(long pid) {
-        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            try {
-                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-                char state = stat.charAt(stat.lastIndexOf(')') + 2);
-                return state == 'Z' || state == 'X';
-            } catch (IOException gone) {
-                return true;
-            }
-        }
-        return true;
-    }
-
     private long entriesUnderRoot() throws IOException {
         try (Stream<Path> children = Files.list(directories.root())) {
             return children.count();
@@ -235,7 +223,7 @@ class DriverTest {
         d.unload();
         assertFalse(d.isLoaded());
         assertEquals(DriverState.NOT_LOADED, d.snapshot().state());
-        await("the handler is gone", () -> isDead(pid));
+        await("the handler is gone", () -> HandlerProcessTest.isDead(pid));
         assertEquals(0, entriesUnderRoot(), "the private directory was deleted");
         // No declaring bundle: nothing can load it lazily.
         assertThrows(DriverNotLoadedException.class, () -> d.call(bytes("x"), null));
@@ -270,7 +258,7 @@ class DriverTest {
         Driver d = loaded("echo", DriverDescriptor.of("echo", "bin/cat"));
         long first = pid(d, 0);
         assertEquals(1, d.kill());
-        await("the handler died", () -> isDead(first));
+        await("the handler died", () -> HandlerProcessTest.isDead(first));
         await("the snapshot shows no pid", () -> d.snapshot().instances().get(0).pid().isEmpty());
 
         assertArrayEquals(bytes("again"), d.call(bytes("again"), null));
@@ -286,7 +274,7 @@ class DriverTest {
         Driver d = loaded("once", DriverDescriptor.of("once", "bin/once"));
         long first = pid(d, 0);
         assertArrayEquals(bytes("k"), d.call(bytes("?"), null));
-        await("the handler exited", () -> isDead(first));
+        await("the handler exited", () -> HandlerProcessTest.isDead(first));
         await("the exit is recorded", () -> d.snapshot().lastError().orElse("").contains("exited with status 4"));
         assertArrayEquals(bytes("k"), d.call(bytes("?"), null));
         // The new handler also exits right after its reply, so count starts rather than read its pid.
@@ -326,7 +314,7 @@ class DriverTest {
         CallTimeoutException e = assertThrows(CallTimeoutException.class,
                 () -> d.call(bytes("?"), Duration.ofMillis(300)));
         assertTrue(e.getMessage().contains("timeout"), e.getMessage());
-        await("the handler was killed", () -> isDead(pid));
+        await("the handler was killed", () -> HandlerProcessTest.isDead(pid));
         assertEquals(1, d.snapshot().failures());
 
         CallTimeoutException second = assertThrows(CallTimeoutException.class,
@@ -353,7 +341,7 @@ class DriverTest {
         long pid = pid(d, 0);
         ProtocolException e = assertThrows(ProtocolException.class, () -> d.call(bytes("?"), null));
         assertTrue(e.getMessage().contains("4294967295"), e.getMessage());
-        await("the handler was killed", () -> isDead(pid));
+        await("the handler was killed", () -> HandlerProcessTest.isDead(pid));
     }
 
     @Test
@@ -434,7 +422,7 @@ class DriverTest {
         }
         long pid = pid(d, 0);
         d.kill();
-        await("the handler died", () -> isDead(pid));
+        await("the handler died", () -> HandlerProcessTest.isDead(pid));
         await("the manager saw it die", () -> d.snapshot().instances().get(0).pid().isEmpty());
         // A running executable cannot be written ("text file busy"), so tamper after the kill.
         exe.toFile().setWritable(true, true);
@@ -563,7 +551,7 @@ class DriverTest {
         } finally {
             caller.shutdownNow();
         }
-        assertTrue(isDead(pid));
+        assertTrue(HandlerProcessTest.isDead(pid));
         assertEquals(0, entriesUnderRoot());
     }
 

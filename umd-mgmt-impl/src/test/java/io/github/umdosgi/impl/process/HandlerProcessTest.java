@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.umdosgi.impl.frame.FrameTooLargeException;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class HandlerProcessTest {
+public class HandlerProcessTest {
 
     private static final Duration REAP = Duration.ofSeconds(5);
 
@@ -96,7 +96,7 @@ class HandlerProcessTest {
     }
 
     /** Dead: gone, or a zombie nobody reaps (a container's pid 1 may not reap orphans). */
-    static boolean isDead(long pid) {
+    public static boolean isDead(long pid) {
         if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
             try {
                 String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
