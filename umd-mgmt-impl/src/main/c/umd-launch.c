@@ -1,11 +1,15 @@
 /*
  * umd-launch: the one program the manager runs in front of every handler.
  *
- * Usage: umd-launch EXPECTED_PARENT_PID IDENTITY|- COMMAND [ARG...]
+ * Usage: umd-launch [--sync] EXPECTED_PARENT_PID IDENTITY|- COMMAND [ARG...]
  *
  * 1. Arms a parent-death signal (SIGKILL when the JVM dies, even by SIGKILL)
  *    and refuses to go on if the JVM is already gone (the race between fork
  *    and prctl).
+ *    With --sync, then waits for one byte 'G' on stdin before going on: while
+ *    it waits, its stdin and stdout are certain to be open, so the manager can
+ *    open its own descriptors on them through /proc/PID/fd without racing a
+ *    handler that closes them (opening a pipe there waits for the other end).
  * 2. Makes the handler the leader of a new session, so that the manager can
  *    find and kill every process the handler started, even children that
  *    outlived it.
@@ -77,8 +81,13 @@ static int open_checked(const char *path, const char *identity)
 
 int main(int argc, char **argv)
 {
+    int sync = argc > 1 && strcmp(argv[1], "--sync") == 0;
+    if (sync) {
+        argv++;
+        argc--;
+    }
     if (argc < 4) {
-        return fail("usage: umd-launch EXPECTED_PARENT_PID IDENTITY|- COMMAND [ARG...]", NULL);
+        return fail("usage: umd-launch [--sync] EXPECTED_PARENT_PID IDENTITY|- COMMAND [ARG...]", NULL);
     }
     char *end;
     long expected = strtol(argv[1], &end, 10);
@@ -91,6 +100,16 @@ int main(int argc, char **argv)
     /* Checked after arming: if the parent died before, no signal will ever come. */
     if ((long) getppid() != expected) {
         return fail("parent is gone", argv[1]);
+    }
+    if (sync) {
+        char go;
+        ssize_t n;
+        do {
+            n = read(STDIN_FILENO, &go, 1);
+        } while (n < 0 && errno == EINTR);
+        if (n != 1 || go != 'G') {
+            return fail("no go from the manager", n < 0 ? strerror(errno) : NULL);
+        }
     }
     if (setsid() < 0) {
         return fail("setsid", strerror(errno));

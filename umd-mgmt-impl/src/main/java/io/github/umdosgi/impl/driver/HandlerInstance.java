@@ -95,6 +95,10 @@ final class HandlerInstance {
         if (closed) {
             throw new TransportException(driver.name(), "driver was unloaded");
         }
+        if (Thread.currentThread().isInterrupted()) {
+            // The pipes are interruptible channels: going on would close them and cost the handler.
+            throw new TransportException(driver.name(), "the calling thread is interrupted; nothing was sent");
+        }
         HandlerProcess current = process;
         if (current != null && current.isAlive() && current.hasUnsolicitedOutput()) {
             // Output between calls belongs to no caller: drop the handler so that no stale
@@ -258,6 +262,10 @@ final class HandlerInstance {
             }
             throw new RequestNotDelivered(driver.name(), "handler " + current.describeExit(Duration.ofMillis(200))
                     + " before it read the request (" + e.getMessage() + "); it was shut down", e);
+        } catch (java.io.InterruptedIOException e) {
+            alarm.disarm();
+            shutdown();
+            throw new TransportException(driver.name(), e.getMessage() + "; handler killed", e);
         } catch (IOException e) {
             boolean timedOut = alarm.disarm();
             UmdException failure = timedOut

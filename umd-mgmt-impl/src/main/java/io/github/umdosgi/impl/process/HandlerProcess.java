@@ -1,8 +1,7 @@
 package io.github.umdosgi.impl.process;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,8 +23,7 @@ import io.github.umdosgi.impl.frame.FrameCodec;
 public final class HandlerProcess {
 
     private final Process process;
-    private final OutputStream toHandler;
-    private final InputStream fromHandler;
+    private final HandlerPipes pipes;
     private final StderrDrain.Source stderr;
     private final String label;
     private final boolean sessionLeader;
@@ -42,11 +40,11 @@ public final class HandlerProcess {
      */
     static final int INLINE_WRITE_LIMIT = (64 << 10) - FrameCodec.HEADER_SIZE;
 
-    private HandlerProcess(Process process, StderrDrain.Source stderr, String label, boolean sessionLeader) {
+    private HandlerProcess(Process process, HandlerPipes pipes, StderrDrain.Source stderr, String label,
+            boolean sessionLeader) {
         this.process = process;
+        this.pipes = pipes;
         this.sessionLeader = sessionLeader;
-        this.toHandler = process.getOutputStream();
-        this.fromHandler = process.getInputStream();
         this.stderr = stderr;
         this.label = label;
     }
@@ -97,9 +95,10 @@ public final class HandlerProcess {
         builder.environment().putAll(environment);
         Process process = services.spawner().spawn(builder, identity);
         String fullLabel = label + " pid " + process.pid();
-        return new HandlerProcess(process,
-                services.stderr().register(process.getErrorStream(), process::isAlive, fullLabel, stderrLines),
-                fullLabel, services.spawner().sessions());
+        StderrDrain.Source stderr =
+                services.stderr().register(process.getErrorStream(), process::isAlive, fullLabel, stderrLines);
+        HandlerPipes pipes = HandlerPipes.attach(process, services.spawner().awaitsGo(), services.buffers());
+        return new HandlerProcess(process, pipes, stderr, fullLabel, services.spawner().sessions());
     }
 
     /** @return the handler's pid */
@@ -141,20 +140,23 @@ public final class HandlerProcess {
     public byte[] call(byte[] request, int maxSize, java.util.concurrent.Executor writers) throws IOException {
         if (request.length <= INLINE_WRITE_LIMIT) {
             try {
-                FrameCodec.write(toHandler, request);
+                pipes.write(request);
+            } catch (InterruptedIOException e) {
+                // The caller gave up, the handler did not: not a reason to retry on a new one.
+                throw e;
             } catch (IOException e) {
                 throw new RequestNotDeliveredException(e);
             }
-            return FrameCodec.read(fromHandler, maxSize);
+            return pipes.read(maxSize);
         }
         java.util.concurrent.CompletableFuture<Void> written = java.util.concurrent.CompletableFuture.runAsync(() -> {
             try {
-                FrameCodec.write(toHandler, request);
+                pipes.write(request);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         }, writers);
-        byte[] reply = FrameCodec.read(fromHandler, maxSize);
+        byte[] reply = pipes.read(maxSize);
         try {
             // A handler that replied before reading everything is stuck on its contract; the
             // caller's deadline kills it, which fails the write and ends this wait.
@@ -174,11 +176,7 @@ public final class HandlerProcess {
      *         calls, stdout must be empty
      */
     public boolean hasUnsolicitedOutput() {
-        try {
-            return fromHandler.available() > 0;
-        } catch (IOException closed) {
-            return false;
-        }
+        return pipes.hasUnsolicitedOutput();
     }
 
     /**
@@ -231,8 +229,7 @@ public final class HandlerProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        closeQuietly(toHandler);
-        closeQuietly(fromHandler);
+        pipes.close();
         stderr.finish();
     }
 
@@ -273,13 +270,5 @@ public final class HandlerProcess {
         int status = process.exitValue();
         // The JDK reports death by signal N as 128 + N (so "exit 130" reads as signal 2: a JDK limit).
         return status > 128 ? "was killed by signal " + (status - 128) : "exited with status " + status;
-    }
-
-    private static void closeQuietly(java.io.Closeable stream) {
-        try {
-            stream.close();
-        } catch (IOException ignored) {
-            // The process is dead; a failing close changes nothing.
-        }
     }
 }

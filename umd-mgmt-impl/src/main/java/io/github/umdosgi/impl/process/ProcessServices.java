@@ -10,14 +10,28 @@ import java.util.concurrent.TimeUnit;
  * spawner (forks behind the parent-death guard), the stderr drain, and a pool
  * of workers that write requests too large to write before reading and run
  * post-start hooks under their timeout (its threads end after 30 idle
- * seconds). An idle handler costs none of them a thread of its own.
+ * seconds), and the direct buffers of calls in flight. An idle handler costs
+ * none of them a thread or a buffer of its own.
  *
  * @param spawner forks handlers
  * @param stderr drains every handler's stderr
  * @param workers writes large requests while the caller reads the reply; runs post-start hooks
+ * @param buffers direct buffers lent to each call for its pipe I/O
  */
-public record ProcessServices(ProcessSpawner spawner, StderrDrain stderr, ExecutorService workers)
-        implements AutoCloseable {
+public record ProcessServices(ProcessSpawner spawner, StderrDrain stderr, ExecutorService workers,
+        DirectBuffers buffers) implements AutoCloseable {
+
+    /** Buffers kept for reuse: enough for every core to have a call and a large write in flight. */
+    private static final int POOLED_BUFFERS = 2 * Runtime.getRuntime().availableProcessors() + 2;
+
+    /**
+     * @param spawner forks handlers
+     * @param stderr drains every handler's stderr
+     * @param workers writes large requests; runs post-start hooks
+     */
+    public ProcessServices(ProcessSpawner spawner, StderrDrain stderr, ExecutorService workers) {
+        this(spawner, stderr, workers, new DirectBuffers(POOLED_BUFFERS));
+    }
 
     /** @return the services with the setpriv guard when available */
     public static ProcessServices create() {

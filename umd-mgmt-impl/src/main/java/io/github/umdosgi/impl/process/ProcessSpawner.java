@@ -40,7 +40,8 @@ public final class ProcessSpawner implements AutoCloseable {
      */
     public static ProcessSpawner create(Path shim) {
         if (shim != null) {
-            return new ProcessSpawner(List.of(shim.toString(), Long.toString(ProcessHandle.current().pid())), true);
+            return new ProcessSpawner(
+                    List.of(shim.toString(), "--sync", Long.toString(ProcessHandle.current().pid())), true);
         }
         // Without the shim nothing checks the file between the manager's check and the exec.
 
@@ -75,6 +76,14 @@ public final class ProcessSpawner implements AutoCloseable {
 
     /** @return whether every handler leads its own session, so {@link ProcessTree} finds its whole tree */
     public boolean sessions() {
+        return sessions;
+    }
+
+    /**
+     * @return whether each started process waits for {@link HandlerPipes#GO} on its stdin before it
+     *         runs the handler (the shim's {@code --sync}); the same processes lead their own session
+     */
+    public boolean awaitsGo() {
         return sessions;
     }
 

@@ -2,6 +2,7 @@ package io.github.umdosgi.impl.process;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -156,5 +158,70 @@ class LaunchShimTest {
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         assertEquals(127, p.exitValue());
         assertTrue(new String(p.getInputStream().readAllBytes()).contains("parent is gone: 1"));
+    }
+
+    @Test
+    void aReplyWrittenRightBeforeExitReachesTheCaller() throws Exception {
+        // The JDK drains a dead process's stdout into memory; the manager's own descriptor must win.
+        for (int i = 0; i < 30; i++) {
+            HandlerProcess p = sh("head -c 7 >/dev/null; printf '\\000\\000\\000\\003abc'");
+            assertArrayEquals("abc".getBytes(), p.call("xyz".getBytes(), 16, services.workers()), "round " + i);
+            p.close(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void bytesAfterTheReplyAreUnsolicited() throws Exception {
+        HandlerProcess p = sh("head -c 5 >/dev/null; printf '\\000\\000\\000\\001x\\000\\000\\000\\001y'; "
+                + "exec cat >/dev/null");
+        assertFalse(p.hasUnsolicitedOutput());
+        assertArrayEquals("x".getBytes(), p.call("q".getBytes(), 16, services.workers()));
+        await("the second frame is seen", p::hasUnsolicitedOutput);
+        p.close(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void anInterruptedCallerGetsATypedErrorAndTheHandlerStaysKillable() throws Exception {
+        HandlerProcess p = sh("exec sleep 1000");
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                p.call(new byte[] {1}, 16, services.workers());
+                failure.complete(null);
+            } catch (Throwable t) {
+                failure.complete(t);
+            }
+        });
+        caller.start();
+        Thread.sleep(100);
+        caller.interrupt();
+        Throwable t = failure.get(10, TimeUnit.SECONDS);
+        assertTrue(t instanceof java.io.InterruptedIOException, String.valueOf(t));
+        assertTrue(t.getMessage().contains("interrupted while reading the reply"), t.getMessage());
+        p.close(Duration.ofSeconds(5));
+        await("the handler is dead", () -> HandlerProcessTest.isDead(p.pid()));
+    }
+
+    @Test
+    void withSyncNothingRunsBeforeTheGoByte() throws Exception {
+        Path marker = cwd.resolve("ran");
+        Process p = new ProcessBuilder(SHIM.toAbsolutePath().toString(), "--sync",
+                Long.toString(ProcessHandle.current().pid()), "-", "/bin/touch", marker.toString()).start();
+        Thread.sleep(200);
+        assertTrue(p.isAlive() && Files.notExists(marker), "the command waits for the go byte");
+        p.getOutputStream().write('G');
+        p.getOutputStream().flush();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        assertTrue(Files.exists(marker));
+
+        Process refused = new ProcessBuilder(SHIM.toAbsolutePath().toString(), "--sync",
+                Long.toString(ProcessHandle.current().pid()), "-", "/bin/touch", marker + "2")
+                .redirectErrorStream(true).start();
+        refused.getOutputStream().close();
+        assertTrue(refused.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(127, refused.exitValue());
+        assertTrue(new String(refused.getInputStream().readAllBytes()).contains("no go from the manager"));
+        assertTrue(Files.notExists(Path.of(marker + "2")));
     }
 }
