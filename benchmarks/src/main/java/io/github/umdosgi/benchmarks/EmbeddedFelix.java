@@ -34,7 +34,7 @@ import io.github.umdosgi.api.UmdManager;
 final class EmbeddedFelix implements AutoCloseable {
 
     /** The API package as the system bundle exports it; must match the manager's import range. */
-    static final String API_EXPORT = "io.github.umdosgi.api;version=1.0.0";
+    static final String API_EXPORT = "io.github.umdosgi.api;version=1.1.0";
 
     private final Framework framework;
     private final ServiceTracker<UmdManager, UmdManager> tracker;

@@ -1,8 +1,9 @@
 package io.github.umdosgi.api;
 
 /**
- * A request is larger than the driver's maximum message size. Nothing was sent; the handler keeps
- * running.
+ * A request is larger than the driver's maximum message size (nothing was sent), or a reply is
+ * larger than the buffer the caller gave for it (the reply was read and dropped). Either way the
+ * handler keeps running.
  */
 public class MessageTooLargeException extends UmdException {
     private static final long serialVersionUID = 1L;

@@ -2,6 +2,7 @@ package io.github.umdosgi.impl.driver;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ import io.github.umdosgi.api.UmdException;
 import io.github.umdosgi.impl.blob.DriverDirectories;
 import io.github.umdosgi.impl.blob.HandlerBlob;
 import io.github.umdosgi.impl.config.DriverOverrides;
+import io.github.umdosgi.impl.frame.ReplyTarget;
 import io.github.umdosgi.impl.process.HandlerProcess;
 
 /**
@@ -165,7 +167,7 @@ public final class Driver {
     // ---------------------------------------------------------------- call
 
     /**
-     * The kernel's {@code umd_mgmt_send_recv}.
+     * The kernel's {@code umd_mgmt_send_recv}, returning a fresh array.
      *
      * @param request the request payload
      * @param timeout the call timeout, or null for the driver's default
@@ -174,6 +176,19 @@ public final class Driver {
      */
     public byte[] call(byte[] request, Duration timeout) throws UmdException {
         Objects.requireNonNull(request, "request");
+        return call(ByteBuffer.wrap(request), ReplyTarget.NEW_ARRAY, timeout).array();
+    }
+
+    /**
+     * The kernel's {@code umd_mgmt_send_recv}.
+     *
+     * @param request the request payload, position to limit; on success its position is at its limit
+     * @param target gives the buffer the reply goes to
+     * @param timeout the call timeout, or null for the driver's default
+     * @return the target's buffer, filled
+     * @throws UmdException a typed failure; see {@link io.github.umdosgi.api.UmdManager#call}
+     */
+    public ByteBuffer call(ByteBuffer request, ReplyTarget target, Duration timeout) throws UmdException {
         Loaded current = loaded;
         if (current == null) {
             current = requestLoad();
@@ -183,18 +198,19 @@ public final class Driver {
             throw new HandlerStartException(name, "driver is in failed state: " + lastError);
         }
         DriverDescriptor descriptor = current.descriptor();
-        if (request.length > descriptor.maxMessageSize()) {
+        if (request.remaining() > descriptor.maxMessageSize()) {
             failures.increment();
-            throw new MessageTooLargeException(name, "request of " + request.length
+            throw new MessageTooLargeException(name, "request of " + request.remaining()
                     + " bytes exceeds the maximum message size of " + descriptor.maxMessageSize());
         }
         Duration effective = timeout != null ? timeout : descriptor.callTimeout();
         long deadline = Deadlines.after(effective);
         HandlerInstance instance = acquireInstance(current.instances(), deadline);
         try {
-            byte[] reply = instance.sendRecv(request, deadline);
+            ByteBuffer reply = instance.sendRecv(request, target, deadline);
             current.restarts().succeeded();
             calls.increment();
+            request.position(request.limit());
             return reply;
         } catch (UmdException e) {
             failures.increment();

@@ -1,9 +1,11 @@
 package io.github.umdosgi.impl.driver;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -15,12 +17,15 @@ import io.github.umdosgi.api.DriverDescriptor;
 import io.github.umdosgi.api.HandlerChannel;
 import io.github.umdosgi.api.HandlerStartException;
 import io.github.umdosgi.api.InstanceInfo;
+import io.github.umdosgi.api.MessageTooLargeException;
 import io.github.umdosgi.api.PostStartHook;
 import io.github.umdosgi.api.ProtocolException;
 import io.github.umdosgi.api.TransportException;
 import io.github.umdosgi.api.UmdException;
 import io.github.umdosgi.impl.blob.HandlerBlob;
 import io.github.umdosgi.impl.frame.FrameTooLargeException;
+import io.github.umdosgi.impl.frame.ReplyDiscardedException;
+import io.github.umdosgi.impl.frame.ReplyTarget;
 import io.github.umdosgi.impl.process.HandlerEnvironment;
 import io.github.umdosgi.impl.process.HandlerProcess;
 
@@ -89,9 +94,10 @@ final class HandlerInstance {
 
     /**
      * Sends one request and returns its reply, starting the handler first if
-     * it is not running.
+     * it is not running. The request buffer is left as it was: every attempt
+     * sends a duplicate.
      */
-    byte[] sendRecv(byte[] request, long deadline) throws UmdException {
+    ByteBuffer sendRecv(ByteBuffer request, ReplyTarget target, long deadline) throws UmdException {
         if (closed) {
             throw new TransportException(driver.name(), "driver was unloaded");
         }
@@ -118,16 +124,16 @@ final class HandlerInstance {
             start();
         }
         called = true;
-        byte[] reply;
+        ByteBuffer reply;
         try {
-            reply = exchange(request, deadline);
+            reply = exchange(request.duplicate(), target, deadline);
         } catch (RequestNotDelivered e) {
             // The handler died before it could read the request (killed between calls and not
             // yet reaped): nothing was delivered, so one retry on a fresh handler is safe.
             driver.beforeRestart(deadline);
             start();
             try {
-                reply = exchange(request, deadline);
+                reply = exchange(request.duplicate(), target, deadline);
             } catch (RequestNotDelivered again) {
                 throw new TransportException(driver.name(), again.reason, again);
             }
@@ -209,7 +215,8 @@ final class HandlerInstance {
                 if (process != started) {
                     throw new TransportException(driver.name(), "post-start channel used after the hook returned");
                 }
-                return exchange(request, deadline);
+                Objects.requireNonNull(request, "request");
+                return exchange(ByteBuffer.wrap(request), ReplyTarget.NEW_ARRAY, deadline).array();
             }
         };
         String timedOut = "post-start hook timed out after " + Deadlines.nanos(descriptor.startTimeout()) / 1_000_000 + " ms";
@@ -241,12 +248,20 @@ final class HandlerInstance {
     }
 
     /** One request frame out, one reply frame in; any failure shuts the handler down. */
-    private byte[] exchange(byte[] request, long deadline) throws UmdException {
+    private ByteBuffer exchange(ByteBuffer request, ReplyTarget target, long deadline) throws UmdException {
         HandlerProcess current = process;
         Watchdog.Alarm alarm = services.watchdog().arm(deadline, current::kill);
-        byte[] reply;
+        ByteBuffer reply;
         try {
-            reply = current.call(request, descriptor.maxMessageSize(), services.processes().workers());
+            reply = current.call(request, descriptor.maxMessageSize(), target, services.processes().workers());
+        } catch (ReplyDiscardedException e) {
+            if (alarm.disarm()) {
+                shutdown();
+                throw new CallTimeoutException(driver.name(), "no reply within the call timeout; handler killed");
+            }
+            // The handler kept its contract; the frame was read to its end, so it stays in service.
+            throw new MessageTooLargeException(driver.name(), "reply of " + e.length()
+                    + " bytes does not fit the caller's buffer; it was dropped", e);
         } catch (FrameTooLargeException e) {
             alarm.disarm();
             shutdown();

@@ -3,107 +3,154 @@ package io.github.umdosgi.impl.frame;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 
 /**
- * The wire format of {@link FrameCodec} over channels, through a caller's
- * direct buffer: every byte crosses the JNI boundary once, with no native
- * buffer allocated per read and no intermediate heap copy (the JDK's process
- * streams malloc a native buffer for every read or write above 8 KiB).
+ * The wire format of {@link FrameCodec} over channels, through two scratch
+ * buffers a call brings: a small {@code head} for the header and small
+ * payloads, so that a small frame costs one read or one write call, and a
+ * direct {@code bulk} buffer that moves large payloads to and from heap
+ * arrays without a native allocation per call. A direct payload or reply
+ * buffer is written or filled in place: no copy in the JVM at all.
  *
- * <p>Stateless; callers own the channels, the buffer and their
- * synchronisation. The buffer must be at least {@link #MIN_BUFFER} bytes.
+ * <p>Stateless; callers own the channels, the buffers and their
+ * synchronisation. {@code head} must hold at least {@link #MIN_BUFFER} bytes.
  */
 public final class FrameChannels {
 
-    /** The smallest scratch buffer accepted: a header plus a little payload. */
+    /** The smallest {@code head} buffer accepted: a header plus a little payload. */
     public static final int MIN_BUFFER = 64;
 
     private FrameChannels() {
     }
 
     /**
-     * Writes one frame; a frame that fits the buffer goes out in one write
-     * call, so a small request reaches the pipe atomically.
+     * Writes one frame from the payload's position to its limit, leaving the
+     * payload's position at its limit. A frame that fits {@code head} goes out
+     * in one write call, so a small request reaches the pipe atomically.
      *
      * @param out the handler's stdin
-     * @param buffer scratch space, contents discarded
-     * @param payload the payload, of any length the caller has already checked
+     * @param head small scratch space, contents discarded
+     * @param bulk scratch space for a large heap payload, contents discarded
+     * @param payload the payload, of a length the caller has already checked
      * @throws IOException the pipe failed
      */
-    public static void write(WritableByteChannel out, ByteBuffer buffer, byte[] payload) throws IOException {
-        checkBuffer(buffer);
-        buffer.clear();
-        buffer.putInt(payload.length);
-        int offset = 0;
-        do {
-            int chunk = Math.min(buffer.remaining(), payload.length - offset);
-            buffer.put(payload, offset, chunk);
-            offset += chunk;
-            buffer.flip();
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
+    public static void write(GatheringByteChannel out, ByteBuffer head, ByteBuffer bulk, ByteBuffer payload)
+            throws IOException {
+        checkHead(head);
+        int length = payload.remaining();
+        head.clear().putInt(length);
+        if (length <= head.remaining()) {
+            head.put(payload).flip();
+            writeFully(out, head);
+        } else if (payload.isDirect()) {
+            head.flip();
+            ByteBuffer[] both = {head, payload};
+            while (payload.hasRemaining()) {
+                out.write(both);
             }
-            buffer.clear();
-        } while (offset < payload.length);
+        } else {
+            head.flip();
+            writeFully(out, head);
+            while (payload.hasRemaining()) {
+                bulk.clear();
+                int chunk = Math.min(bulk.remaining(), payload.remaining());
+                bulk.put(payload.slice().limit(chunk)).flip();
+                payload.position(payload.position() + chunk);
+                writeFully(out, bulk);
+            }
+        }
+    }
+
+    private static void writeFully(GatheringByteChannel out, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            out.write(buffer);
+        }
     }
 
     /**
-     * Reads one frame. The first read takes what the pipe holds, up to the
-     * buffer's size, so a small reply costs one read call; the following reads
-     * never ask for more than the frame still lacks. Bytes beyond the frame
-     * that the first read returned are left in the buffer (position to limit):
-     * the handler wrote them without being asked.
+     * Reads one frame. The first read takes what the pipe holds, up to
+     * {@code head}'s size; the following ones never ask for more than the
+     * frame still lacks. Bytes beyond the frame that the first read returned
+     * are left in {@code head} (position to limit): the handler wrote them
+     * without being asked.
      *
      * @param in the handler's stdout
-     * @param buffer scratch space; on return it holds any bytes read past the frame
-     * @param maxSize the largest payload accepted, checked before allocating
-     * @return the payload
+     * @param head small scratch space; on return it holds any bytes read past the frame
+     * @param bulk scratch space for a large reply into a heap buffer
+     * @param maxSize the largest payload accepted, checked before the target is asked for a buffer
+     * @param target gives the buffer the payload goes to
+     * @return the buffer from {@code target}, filled: position at its limit
      * @throws EOFException the stream ended before a whole frame arrived
      * @throws FrameTooLargeException the declared length exceeds {@code maxSize}
+     * @throws ReplyDiscardedException the target could not take the payload; it was read and dropped
      * @throws IOException the pipe failed
      */
-    public static byte[] read(ReadableByteChannel in, ByteBuffer buffer, int maxSize) throws IOException {
-        checkBuffer(buffer);
-        buffer.clear();
-        while (buffer.position() < FrameCodec.HEADER_SIZE) {
-            if (in.read(buffer) < 0) {
-                throw new EOFException(buffer.position() == 0
+    public static ByteBuffer read(ReadableByteChannel in, ByteBuffer head, ByteBuffer bulk, int maxSize,
+            ReplyTarget target) throws IOException {
+        checkHead(head);
+        head.clear();
+        while (head.position() < FrameCodec.HEADER_SIZE) {
+            if (in.read(head) < 0) {
+                throw new EOFException(head.position() == 0
                         ? "end of stream before a reply"
-                        : "end of stream inside frame header after " + buffer.position() + " bytes");
+                        : "end of stream inside frame header after " + head.position() + " bytes");
             }
         }
-        buffer.flip();
-        long length = buffer.getInt() & 0xFFFF_FFFFL;
+        head.flip();
+        long length = head.getInt() & 0xFFFF_FFFFL;
         if (length > maxSize) {
             throw new FrameTooLargeException(length, maxSize);
         }
-        byte[] payload = new byte[(int) length];
-        int done = Math.min(buffer.remaining(), payload.length);
-        buffer.get(payload, 0, done);
-        if (done < payload.length) {
-            buffer.clear();
+        ByteBuffer into = target.forLength((int) length);
+        ByteBuffer sink = into != null ? into : bulk;
+        int inHead = (int) Math.min(head.remaining(), length);
+        if (into != null) {
+            into.put(head.slice().limit(inHead));
         }
-        while (done < payload.length) {
-            buffer.limit(Math.min(buffer.capacity(), payload.length - done));
-            int n = in.read(buffer);
+        head.position(head.position() + inHead);
+        long missing = length - inHead;
+        if (missing > 0) {
+            head.limit(head.position());
+        }
+        while (missing > 0) {
+            ByteBuffer chunk = into != null && into.isDirect() ? into : bulk.clear();
+            chunk.limit((int) Math.min(chunk.limit(), chunk.position() + missing));
+            int n = in.read(chunk);
             if (n < 0) {
                 throw new EOFException("end of stream inside frame payload of " + length + " bytes after "
-                        + done + " bytes");
+                        + (length - missing) + " bytes");
             }
-            buffer.flip();
-            buffer.get(payload, done, n);
-            done += n;
-            buffer.clear().limit(0);
+            missing -= n;
+            if (chunk == bulk && into != null) {
+                into.put(bulk.flip());
+            }
         }
-        return payload;
+        if (into == null) {
+            throw new ReplyDiscardedException(length);
+        }
+        return into;
     }
 
-    private static void checkBuffer(ByteBuffer buffer) {
-        if (buffer.capacity() < MIN_BUFFER) {
-            throw new IllegalArgumentException("scratch buffer of " + buffer.capacity() + " bytes; need "
-                    + MIN_BUFFER);
+    /**
+     * Reads one frame into a fresh array.
+     *
+     * @param in the handler's stdout
+     * @param head small scratch space; on return it holds any bytes read past the frame
+     * @param bulk scratch space for a large reply
+     * @param maxSize the largest payload accepted
+     * @return the payload
+     * @throws IOException as {@link #read(ReadableByteChannel, ByteBuffer, ByteBuffer, int, ReplyTarget)}
+     */
+    public static byte[] read(ReadableByteChannel in, ByteBuffer head, ByteBuffer bulk, int maxSize)
+            throws IOException {
+        return read(in, head, bulk, maxSize, ReplyTarget.NEW_ARRAY).array();
+    }
+
+    private static void checkHead(ByteBuffer head) {
+        if (head.capacity() < MIN_BUFFER) {
+            throw new IllegalArgumentException("head buffer of " + head.capacity() + " bytes; need " + MIN_BUFFER);
         }
     }
 }

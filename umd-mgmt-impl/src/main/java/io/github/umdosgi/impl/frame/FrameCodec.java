@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 
 /**
  * The wire format between manager and handler: a 4-byte unsigned big-endian
@@ -27,11 +28,33 @@ public final class FrameCodec {
      * @throws IOException the pipe failed
      */
     public static void write(OutputStream out, byte[] payload) throws IOException {
-        int n = payload.length;
-        // One write for the header keeps a small frame in a single pipe write.
+        write(out, ByteBuffer.wrap(payload));
+    }
+
+    /**
+     * Writes one frame from the payload's position to its limit and flushes
+     * it, leaving the payload's position at its limit.
+     *
+     * @param out the handler's stdin
+     * @param payload the payload, of any length the caller has already checked
+     * @throws IOException the pipe failed
+     */
+    public static void write(OutputStream out, ByteBuffer payload) throws IOException {
+        int n = payload.remaining();
+        // Header and a small payload in one buffered stream reach the pipe in a single write.
         byte[] header = {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
         out.write(header);
-        out.write(payload);
+        if (payload.hasArray()) {
+            out.write(payload.array(), payload.arrayOffset() + payload.position(), n);
+            payload.position(payload.limit());
+        } else {
+            byte[] chunk = new byte[Math.min(n, 8192)];
+            while (payload.hasRemaining()) {
+                int c = Math.min(chunk.length, payload.remaining());
+                payload.get(chunk, 0, c);
+                out.write(chunk, 0, c);
+            }
+        }
         out.flush();
     }
 
@@ -47,26 +70,66 @@ public final class FrameCodec {
      * @throws IOException the pipe failed
      */
     public static byte[] read(InputStream in, int maxSize) throws IOException {
-        byte[] header = readExactly(in, new byte[HEADER_SIZE], "frame header");
+        return read(in, maxSize, ReplyTarget.NEW_ARRAY).array();
+    }
+
+    /**
+     * Reads one frame into the buffer the target gives for its length.
+     *
+     * @param in the handler's stdout
+     * @param maxSize the largest payload accepted, checked before the target is asked
+     * @param target gives the buffer the payload goes to
+     * @return the target's buffer, filled: position at its limit
+     * @throws EOFException the stream ended before a whole frame arrived
+     * @throws FrameTooLargeException the declared length exceeds {@code maxSize}
+     * @throws ReplyDiscardedException the target could not take the payload; it was read and dropped
+     * @throws IOException the pipe failed
+     */
+    public static ByteBuffer read(InputStream in, int maxSize, ReplyTarget target) throws IOException {
+        byte[] header = new byte[HEADER_SIZE];
+        readExactly(in, header, 0, HEADER_SIZE, "frame header");
         long length = ((header[0] & 0xFFL) << 24) | ((header[1] & 0xFF) << 16)
                 | ((header[2] & 0xFF) << 8) | (header[3] & 0xFF);
         if (length > maxSize) {
             throw new FrameTooLargeException(length, maxSize);
         }
-        return readExactly(in, new byte[(int) length], "frame payload of " + length + " bytes");
+        String what = "frame payload of " + length + " bytes";
+        ByteBuffer into = target.forLength((int) length);
+        if (into != null && into.hasArray()) {
+            readExactly(in, into.array(), into.arrayOffset() + into.position(), (int) length, what);
+            return into.position(into.limit());
+        }
+        byte[] chunk = new byte[(int) Math.min(length, 8192)];
+        for (long done = 0; done < length; ) {
+            int c = (int) Math.min(chunk.length, length - done);
+            readExactly(in, chunk, 0, c, what, done);
+            if (into != null) {
+                into.put(chunk, 0, c);
+            }
+            done += c;
+        }
+        if (into == null) {
+            throw new ReplyDiscardedException(length);
+        }
+        return into;
     }
 
-    private static byte[] readExactly(InputStream in, byte[] buffer, String what) throws IOException {
+    private static void readExactly(InputStream in, byte[] buffer, int offset, int length, String what)
+            throws IOException {
+        readExactly(in, buffer, offset, length, what, 0);
+    }
+
+    private static void readExactly(InputStream in, byte[] buffer, int offset, int length, String what,
+            long before) throws IOException {
         int done = 0;
-        while (done < buffer.length) {
-            int n = in.read(buffer, done, buffer.length - done);
+        while (done < length) {
+            int n = in.read(buffer, offset + done, length - done);
             if (n < 0) {
-                throw new EOFException(done == 0 && what.equals("frame header")
+                throw new EOFException(done == 0 && before == 0 && what.equals("frame header")
                         ? "end of stream before a reply"
-                        : "end of stream inside " + what + " after " + done + " bytes");
+                        : "end of stream inside " + what + " after " + (before + done) + " bytes");
             }
             done += n;
         }
-        return buffer;
     }
 }

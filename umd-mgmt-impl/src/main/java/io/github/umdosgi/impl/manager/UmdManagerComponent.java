@@ -2,6 +2,7 @@ package io.github.umdosgi.impl.manager;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -28,6 +29,7 @@ import io.github.umdosgi.impl.blob.DriverDirectories;
 import io.github.umdosgi.impl.config.DriverConfigurator;
 import io.github.umdosgi.impl.config.DriverOverrides;
 import io.github.umdosgi.impl.driver.Driver;
+import io.github.umdosgi.impl.frame.ReplyTarget;
 import io.github.umdosgi.impl.driver.DriverServices;
 import io.github.umdosgi.impl.driver.Watchdog;
 import io.github.umdosgi.impl.extender.DriverExtender;
@@ -117,11 +119,34 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
 
     @Override
     public byte[] call(String name, byte[] request, Duration timeout) throws UmdException {
+        return find(name).call(request, positive(timeout));
+    }
+
+    @Override
+    public int call(String name, ByteBuffer request, ByteBuffer reply) throws UmdException {
+        return call(name, request, reply, null);
+    }
+
+    @Override
+    public int call(String name, ByteBuffer request, ByteBuffer reply, Duration timeout) throws UmdException {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(reply, "reply");
+        if (reply.isReadOnly()) {
+            throw new IllegalArgumentException("the reply buffer is read-only");
+        }
+        Duration effective = timeout == null ? null : positive(timeout);
+        ByteBuffer filled = find(name).call(request, ReplyTarget.into(reply), effective);
+        int length = filled.position() - reply.position();
+        reply.position(filled.position());
+        return length;
+    }
+
+    private static Duration positive(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
-        return find(name).call(request, timeout);
+        return timeout;
     }
 
     @Override

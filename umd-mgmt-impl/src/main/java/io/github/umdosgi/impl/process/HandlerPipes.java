@@ -1,6 +1,9 @@
 package io.github.umdosgi.impl.process;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+
+import io.github.umdosgi.impl.frame.ReplyTarget;
 
 /**
  * The manager's framed ends of one handler's stdin and stdout.
@@ -22,10 +25,10 @@ sealed interface HandlerPipes permits ProcFdPipes, JdkStreamPipes {
      *
      * @param process just started, stdin and stdout piped
      * @param awaitsGo whether the process waits for {@link #GO}
-     * @param buffers direct buffers for {@link ProcFdPipes}
+     * @param buffers scratch buffers for {@link ProcFdPipes}
      * @return the pipes, the handler released
      */
-    static HandlerPipes attach(Process process, boolean awaitsGo, DirectBuffers buffers) {
+    static HandlerPipes attach(Process process, boolean awaitsGo, ScratchBuffers buffers) {
         if (!awaitsGo) {
             return new JdkStreamPipes(process);
         }
@@ -52,24 +55,26 @@ sealed interface HandlerPipes permits ProcFdPipes, JdkStreamPipes {
     void release() throws IOException;
 
     /**
-     * Writes one frame.
+     * Writes one frame from the payload's position to its limit.
      *
-     * @param payload the payload
+     * @param payload the payload; its position ends at its limit
      * @throws java.io.InterruptedIOException the writing thread was interrupted; the pipe is closed
      * @throws IOException the pipe failed
      */
-    void write(byte[] payload) throws IOException;
+    void write(ByteBuffer payload) throws IOException;
 
     /**
      * Reads one frame.
      *
      * @param maxSize the largest payload accepted
-     * @return the payload
+     * @param target gives the buffer the payload goes to
+     * @return the target's buffer, filled
      * @throws io.github.umdosgi.impl.frame.FrameTooLargeException the declared length exceeds {@code maxSize}
+     * @throws io.github.umdosgi.impl.frame.ReplyDiscardedException the target could not take the payload
      * @throws java.io.InterruptedIOException the reading thread was interrupted; the pipe is closed
      * @throws IOException end of stream or the pipe failed
      */
-    byte[] read(int maxSize) throws IOException;
+    ByteBuffer read(int maxSize, ReplyTarget target) throws IOException;
 
     /** @return whether the handler wrote bytes that no request asked for */
     boolean hasUnsolicitedOutput();

@@ -2,15 +2,20 @@ package io.github.umdosgi.impl.process;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.github.umdosgi.impl.frame.FrameCodec;
+import io.github.umdosgi.impl.frame.ReplyTarget;
 
 /**
  * One running handler process and its pipes: the kernel's
@@ -127,18 +132,36 @@ public final class HandlerProcess {
     }
 
     /**
-     * Writes one request frame and reads one reply frame. A large request is
-     * written by a pool thread while this thread reads, so a handler that
-     * replies while still reading cannot deadlock the two pipes.
+     * Writes one request frame and reads one reply frame into a fresh array.
      *
      * @param request the request payload
      * @param maxSize the largest reply accepted
      * @param writers the pool for large writes
      * @return the reply
+     * @throws IOException as {@link #call(ByteBuffer, int, ReplyTarget, Executor)}
+     */
+    public byte[] call(byte[] request, int maxSize, Executor writers) throws IOException {
+        return call(ByteBuffer.wrap(request), maxSize, ReplyTarget.NEW_ARRAY, writers).array();
+    }
+
+    /**
+     * Writes one request frame and reads one reply frame. A large request is
+     * written by a pool thread while this thread reads, so a handler that
+     * replies while still reading cannot deadlock the two pipes.
+     *
+     * @param request the request payload, position to limit; its position ends at its limit
+     * @param maxSize the largest reply accepted
+     * @param target gives the buffer the reply goes to
+     * @param writers the pool for large writes
+     * @return the target's buffer, filled
+     * @throws RequestNotDeliveredException the request could not be written to a small pipe: nothing was sent
+     * @throws InterruptedIOException the calling thread was interrupted; the pipes are closed
+     * @throws io.github.umdosgi.impl.frame.ReplyDiscardedException the target could not take the reply
      * @throws IOException end of stream, a forged length or a broken pipe
      */
-    public byte[] call(byte[] request, int maxSize, java.util.concurrent.Executor writers) throws IOException {
-        if (request.length <= INLINE_WRITE_LIMIT) {
+    public ByteBuffer call(ByteBuffer request, int maxSize, ReplyTarget target, Executor writers)
+            throws IOException {
+        if (request.remaining() <= INLINE_WRITE_LIMIT) {
             try {
                 pipes.write(request);
             } catch (InterruptedIOException e) {
@@ -147,26 +170,26 @@ public final class HandlerProcess {
             } catch (IOException e) {
                 throw new RequestNotDeliveredException(e);
             }
-            return pipes.read(maxSize);
+            return pipes.read(maxSize, target);
         }
-        java.util.concurrent.CompletableFuture<Void> written = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
             try {
                 pipes.write(request);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }, writers);
-        byte[] reply = pipes.read(maxSize);
+        ByteBuffer reply = pipes.read(maxSize, target);
         try {
             // A handler that replied before reading everything is stuck on its contract; the
             // caller's deadline kills it, which fails the write and ends this wait.
             written.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
             throw cause instanceof IOException io ? io : new IOException(cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while writing the request");
+            throw new InterruptedIOException("interrupted while writing the request");
         }
         return reply;
     }

@@ -4,8 +4,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 
 import io.github.umdosgi.impl.frame.FrameCodec;
+import io.github.umdosgi.impl.frame.ReplyTarget;
 
 /**
  * Framing over the JDK's process streams: works everywhere, with a native
@@ -29,13 +31,13 @@ final class JdkStreamPipes implements HandlerPipes {
     }
 
     @Override
-    public void write(byte[] payload) throws IOException {
+    public void write(ByteBuffer payload) throws IOException {
         FrameCodec.write(toHandler, payload);
     }
 
     @Override
-    public byte[] read(int maxSize) throws IOException {
-        return FrameCodec.read(fromHandler, maxSize);
+    public ByteBuffer read(int maxSize, ReplyTarget target) throws IOException {
+        return FrameCodec.read(fromHandler, maxSize, target);
     }
 
     @Override

@@ -7,10 +7,13 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.github.umdosgi.impl.frame.FrameChannels;
+import io.github.umdosgi.impl.frame.ReplyTarget;
 
 /**
  * Framing over descriptors the manager opens itself on the handler's pipes,
@@ -20,11 +23,13 @@ import io.github.umdosgi.impl.frame.FrameChannels;
  * into memory when it exits, which would race this reader), and the handler
  * sees end of stdin when these are closed.
  *
- * <p>Reads and writes go through {@link FrameChannels} and pooled direct
- * buffers: no per-call native allocation, one copy each way, a small reply in
- * one read call. Synchronisation as in {@link HandlerPipes}; {@code stray} is
- * written by the reading caller and read by the next caller under the same
- * instance lock.
+ * <p>Each descriptor is used two ways: heap buffers (the small head of every
+ * frame) through the stream, whose native call copies up to 8 KiB through
+ * the C stack, and direct buffers through the channel, straight between the
+ * pipe and the buffer. See {@link FrameChannels}.
+ *
+ * <p>Synchronisation as in {@link HandlerPipes}; {@code stray} is written by
+ * the reading caller and read by the next caller under the same instance lock.
  */
 final class ProcFdPipes implements HandlerPipes {
 
@@ -32,11 +37,13 @@ final class ProcFdPipes implements HandlerPipes {
     private final FileInputStream fromHandler;
     private final FileChannel out;
     private final FileChannel in;
-    private final DirectBuffers buffers;
+    private final ScratchBuffers buffers;
+    private final GatheringByteChannel writer = new Writer();
+    private final ReadableByteChannel reader = new Reader();
     // Bytes past the last reply, read along with it: the handler wrote them unasked.
     private boolean stray;
 
-    private ProcFdPipes(FileOutputStream toHandler, FileInputStream fromHandler, DirectBuffers buffers) {
+    private ProcFdPipes(FileOutputStream toHandler, FileInputStream fromHandler, ScratchBuffers buffers) {
         this.toHandler = toHandler;
         this.fromHandler = fromHandler;
         this.out = toHandler.getChannel();
@@ -44,7 +51,7 @@ final class ProcFdPipes implements HandlerPipes {
         this.buffers = buffers;
     }
 
-    static ProcFdPipes open(Process process, DirectBuffers buffers) throws IOException {
+    static ProcFdPipes open(Process process, ScratchBuffers buffers) throws IOException {
         Path fds = Path.of("/proc", Long.toString(process.pid()), "fd");
         Path stdin = fds.resolve("0");
         Path stdout = fds.resolve("1");
@@ -76,28 +83,28 @@ final class ProcFdPipes implements HandlerPipes {
     }
 
     @Override
-    public void write(byte[] payload) throws IOException {
-        ByteBuffer buffer = buffers.take();
+    public void write(ByteBuffer payload) throws IOException {
+        ScratchBuffers.Scratch scratch = buffers.take();
         try {
-            FrameChannels.write(out, buffer, payload);
+            FrameChannels.write(writer, scratch.head(), scratch.bulk(), payload);
         } catch (ClosedByInterruptException e) {
             throw interrupted("writing the request", e);
         } finally {
-            buffers.give(buffer);
+            buffers.give(scratch);
         }
     }
 
     @Override
-    public byte[] read(int maxSize) throws IOException {
-        ByteBuffer buffer = buffers.take();
+    public ByteBuffer read(int maxSize, ReplyTarget target) throws IOException {
+        ScratchBuffers.Scratch scratch = buffers.take();
         try {
-            byte[] reply = FrameChannels.read(in, buffer, maxSize);
-            stray |= buffer.hasRemaining();
+            ByteBuffer reply = FrameChannels.read(reader, scratch.head(), scratch.bulk(), maxSize, target);
+            stray |= scratch.head().hasRemaining();
             return reply;
         } catch (ClosedByInterruptException e) {
             throw interrupted("reading the reply", e);
         } finally {
-            buffers.give(buffer);
+            buffers.give(scratch);
         }
     }
 
@@ -120,5 +127,64 @@ final class ProcFdPipes implements HandlerPipes {
     public void close() {
         JdkStreamPipes.closeQuietly(toHandler);
         JdkStreamPipes.closeQuietly(fromHandler);
+    }
+
+    /** Heap buffers through the stream, direct ones through the channel. */
+    private final class Reader implements ReadableByteChannel {
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            if (!dst.hasArray()) {
+                return in.read(dst);
+            }
+            int n = fromHandler.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+            if (n > 0) {
+                dst.position(dst.position() + n);
+            }
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return in.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /** Heap buffers through the stream, direct ones (and gathering writes) through the channel. */
+    private final class Writer implements GatheringByteChannel {
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            if (!src.hasArray()) {
+                return out.write(src);
+            }
+            int n = src.remaining();
+            toHandler.write(src.array(), src.arrayOffset() + src.position(), n);
+            src.position(src.limit());
+            return n;
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            return out.write(srcs, offset, length);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs) throws IOException {
+            return out.write(srcs);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return out.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
     }
 }

@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
  * @param spawner forks handlers
  * @param stderr drains every handler's stderr
  * @param workers writes large requests while the caller reads the reply; runs post-start hooks
- * @param buffers direct buffers lent to each call for its pipe I/O
+ * @param buffers scratch buffers lent to each call for its pipe I/O
  */
 public record ProcessServices(ProcessSpawner spawner, StderrDrain stderr, ExecutorService workers,
-        DirectBuffers buffers) implements AutoCloseable {
+        ScratchBuffers buffers) implements AutoCloseable {
 
     /** Buffers kept for reuse: enough for every core to have a call and a large write in flight. */
     private static final int POOLED_BUFFERS = 2 * Runtime.getRuntime().availableProcessors() + 2;
@@ -30,7 +30,7 @@ public record ProcessServices(ProcessSpawner spawner, StderrDrain stderr, Execut
      * @param workers writes large requests; runs post-start hooks
      */
     public ProcessServices(ProcessSpawner spawner, StderrDrain stderr, ExecutorService workers) {
-        this(spawner, stderr, workers, new DirectBuffers(POOLED_BUFFERS));
+        this(spawner, stderr, workers, new ScratchBuffers(POOLED_BUFFERS));
     }
 
     /** @return the services with the setpriv guard when available */

@@ -3,12 +3,14 @@ package io.github.umdosgi.impl.frame;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
@@ -19,19 +21,20 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** FrameChannels over real OS pipes ({@link Pipe}), against FrameCodec's encoding. */
 class FrameChannelsTest {
 
     private final Pipe pipe = open();
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(64 << 10);
+    private final ByteBuffer head = ByteBuffer.allocate(8192);
+    private final ByteBuffer bulk = ByteBuffer.allocateDirect(64 << 10);
 
     private static Pipe open() {
         try {
             return Pipe.open();
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -47,84 +50,134 @@ class FrameChannelsTest {
         return bytes;
     }
 
+    private static ByteBuffer buffer(byte[] bytes, boolean direct) {
+        ByteBuffer b = direct ? ByteBuffer.allocateDirect(bytes.length) : ByteBuffer.allocate(bytes.length);
+        return b.put(bytes).flip();
+    }
+
     private void send(byte[] wire) throws IOException {
         pipe.sink().write(ByteBuffer.wrap(wire));
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = {0, 1, 60, 65532, 65533, 200_000, 1 << 22})
-    void writesExactlyFrameCodecsBytesAndReadsThemBack(int size) throws Exception {
-        byte[] payload = randomBytes(size, size);
-        ByteBuffer writeBuffer = ByteBuffer.allocateDirect(64 << 10);
-        // Larger than the pipe: the writer blocks until the reader drains, as with a handler.
-        CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
+    /** Writes on another thread, as a handler would, since frames may exceed the pipe. */
+    private CompletableFuture<Void> writeAsync(ByteBuffer... payloads) {
+        ByteBuffer writeHead = ByteBuffer.allocate(8192);
+        ByteBuffer writeBulk = ByteBuffer.allocateDirect(64 << 10);
+        return CompletableFuture.runAsync(() -> {
             try {
-                FrameChannels.write(pipe.sink(), writeBuffer, payload);
-                FrameChannels.write(pipe.sink(), writeBuffer, new byte[] {42});
+                for (ByteBuffer p : payloads) {
+                    FrameChannels.write(pipe.sink(), writeHead, writeBulk, p);
+                    assertFalse(p.hasRemaining(), "the payload was consumed");
+                }
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
-        assertArrayEquals(payload, FrameChannels.read(pipe.source(), buffer, size));
+    }
+
+    @ParameterizedTest(name = "{0} bytes, direct payload {1}, direct reply {2}")
+    @CsvSource({"0,false,false", "1,true,true", "60,false,true", "8188,true,false", "8189,false,false",
+        "65532,true,true", "200000,false,false", "200000,true,true", "200000,false,true", "4194304,true,false"})
+    void everyKindOfBufferRoundTripsFrameCodecsEncoding(int size, boolean directPayload, boolean directReply)
+            throws Exception {
+        byte[] payload = randomBytes(size, size);
+        CompletableFuture<Void> written = writeAsync(buffer(payload, directPayload), ByteBuffer.wrap(new byte[] {42}));
+        ByteBuffer reply = directReply ? ByteBuffer.allocateDirect(size + 10) : ByteBuffer.allocate(size + 10);
+        reply.position(3);
+        ByteBuffer filled = FrameChannels.read(pipe.source(), head, bulk, size, ReplyTarget.into(reply));
+        assertEquals(3 + size, filled.position());
+        assertEquals(3, reply.position(), "the caller's buffer itself is left alone");
+        byte[] got = new byte[size];
+        filled.flip().position(3);
+        filled.get(got);
+        assertArrayEquals(payload, got);
         written.get(30, TimeUnit.SECONDS);
-        // The second frame was either left unread or read past the first one: both visible.
+
+        // The second frame, byte for byte as FrameCodec encodes it: partly read past the first, or still in the pipe.
         ByteArrayOutputStream rest = new ByteArrayOutputStream();
-        while (buffer.hasRemaining()) {
-            rest.write(buffer.get());
+        while (head.hasRemaining()) {
+            rest.write(head.get());
         }
         pipe.sink().close();
         rest.write(Channels.newInputStream(pipe.source()).readAllBytes());
-        assertArrayEquals(new byte[] {0, 0, 0, 1, 42}, rest.toByteArray());
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        FrameCodec.write(expected, new byte[] {42});
+        assertArrayEquals(expected.toByteArray(), rest.toByteArray());
     }
 
     @Test
-    void bytesReadPastTheFrameStayInTheBuffer() throws IOException {
+    void aFreshArrayHoldsExactlyTheReply() throws Exception {
+        byte[] payload = randomBytes(300_000, 7);
+        CompletableFuture<Void> written = writeAsync(ByteBuffer.wrap(payload));
+        assertArrayEquals(payload, FrameChannels.read(pipe.source(), head, bulk, 1 << 20));
+        written.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void bytesReadPastTheFrameStayInTheHead() throws IOException {
         send(new byte[] {0, 0, 0, 2, 7, 8, 0, 0, 0, 1, 9});
-        assertArrayEquals(new byte[] {7, 8}, FrameChannels.read(pipe.source(), buffer, 100));
-        assertEquals(5, buffer.remaining(), "the unsolicited second frame is reported");
+        assertArrayEquals(new byte[] {7, 8}, FrameChannels.read(pipe.source(), head, bulk, 100));
+        assertEquals(5, head.remaining(), "the unsolicited second frame is reported");
     }
 
     @Test
     void aFrameReadToItsEndLeavesNothing() throws IOException {
         send(new byte[] {0, 0, 0, 3, 1, 2, 3});
-        assertArrayEquals(new byte[] {1, 2, 3}, FrameChannels.read(pipe.source(), buffer, 100));
-        assertFalse(buffer.hasRemaining());
+        assertArrayEquals(new byte[] {1, 2, 3}, FrameChannels.read(pipe.source(), head, bulk, 100));
+        assertFalse(head.hasRemaining());
     }
 
     @Test
-    void aForgedLengthIsRefusedBeforeAnythingIsAllocated() throws IOException {
+    void aReplyTooLargeForTheCallersBufferIsDroppedAndTheStreamStaysInStep() throws Exception {
+        byte[] big = randomBytes(100_000, 3);
+        CompletableFuture<Void> written = writeAsync(ByteBuffer.wrap(big), ByteBuffer.wrap(new byte[] {5, 6}));
+        ByteBuffer small = ByteBuffer.allocateDirect(1000);
+        ReplyDiscardedException e = assertThrows(ReplyDiscardedException.class,
+                () -> FrameChannels.read(pipe.source(), head, bulk, 1 << 20, ReplyTarget.into(small)));
+        assertEquals(100_000, e.length());
+        assertEquals(0, small.position());
+        ByteBuffer next = FrameChannels.read(pipe.source(), head, bulk, 1 << 20, ReplyTarget.into(small));
+        assertSame(2, next.position());
+        assertEquals(5, small.get(0));
+        assertEquals(6, small.get(1));
+        written.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aForgedLengthIsRefusedBeforeTheTargetIsAsked() throws IOException {
         send(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
         FrameTooLargeException e = assertThrows(FrameTooLargeException.class,
-                () -> FrameChannels.read(pipe.source(), buffer, 1 << 20));
+                () -> FrameChannels.read(pipe.source(), head, bulk, 1 << 20, length -> {
+                    throw new AssertionError("asked for " + length + " bytes");
+                }));
         assertTrue(e.getMessage().contains("4294967295"), e.getMessage());
     }
 
     @Test
     void endOfStreamBeforeAndInsideAFrameAreTyped() throws IOException {
         pipe.sink().close();
-        EOFException before = assertThrows(EOFException.class, () -> FrameChannels.read(pipe.source(), buffer, 10));
+        EOFException before = assertThrows(EOFException.class,
+                () -> FrameChannels.read(pipe.source(), head, bulk, 10));
         assertEquals("end of stream before a reply", before.getMessage());
 
-        Pipe second = Pipe.open();
-        second.sink().write(ByteBuffer.wrap(new byte[] {0, 0, 0, 9, 1, 2}));
-        second.sink().close();
-        EOFException inside = assertThrows(EOFException.class, () -> FrameChannels.read(second.source(), buffer, 10));
-        assertTrue(inside.getMessage().contains("after 2 bytes"), inside.getMessage());
-        second.source().close();
-
-        Pipe third = Pipe.open();
-        third.sink().write(ByteBuffer.wrap(new byte[] {0, 0}));
-        third.sink().close();
-        EOFException header = assertThrows(EOFException.class, () -> FrameChannels.read(third.source(), buffer, 10));
-        assertTrue(header.getMessage().contains("frame header after 2 bytes"), header.getMessage());
-        third.source().close();
+        for (byte[] wire : new byte[][] {{0, 0, 0, 9, 1, 2}, {0, 0}, {0, 1, 0, 0, 1, 2, 3}}) {
+            Pipe other = Pipe.open();
+            other.sink().write(ByteBuffer.wrap(wire));
+            other.sink().close();
+            EOFException inside = assertThrows(EOFException.class,
+                    () -> FrameChannels.read(other.source(), head, bulk, 1 << 20, ReplyTarget.into(
+                            ByteBuffer.allocateDirect(1 << 17))));
+            String where = wire.length == 2 ? "frame header after 2 bytes" : "after " + (wire.length - 4) + " bytes";
+            assertTrue(inside.getMessage().contains(where), inside.getMessage());
+            other.source().close();
+        }
     }
 
     @Test
-    void aTooSmallScratchBufferIsRefused() {
+    void aTooSmallHeadIsRefused() {
         assertThrows(IllegalArgumentException.class,
-                () -> FrameChannels.read(pipe.source(), ByteBuffer.allocate(8), 10));
+                () -> FrameChannels.read(pipe.source(), ByteBuffer.allocate(8), bulk, 10));
         assertThrows(IllegalArgumentException.class,
-                () -> FrameChannels.write(pipe.sink(), ByteBuffer.allocate(8), new byte[1]));
+                () -> FrameChannels.write(pipe.sink(), ByteBuffer.allocate(8), bulk, ByteBuffer.allocate(1)));
     }
 }

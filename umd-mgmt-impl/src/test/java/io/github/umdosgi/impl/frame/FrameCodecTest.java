@@ -226,4 +226,31 @@ class FrameCodecTest {
         assertTrue(frames > 0 && eofs > 0 && tooLarge > 0,
                 "fuzz must reach every outcome: frames=" + frames + " eof=" + eofs + " tooLarge=" + tooLarge);
     }
+
+    @Test
+    void byteBuffersOfEitherKindRoundTripAndADroppedReplyKeepsTheStreamInStep() throws IOException {
+        byte[] payload = randomBytes(20_000, 5);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(payload.length).put(payload).flip();
+        FrameCodec.write(out, direct);
+        assertEquals(0, direct.remaining(), "the payload was consumed");
+        FrameCodec.write(out, java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}, 1, 2));
+        FrameCodec.write(out, java.nio.ByteBuffer.wrap(payload));
+        assertArrayEquals(encode(payload), Arrays.copyOf(out.toByteArray(), payload.length + 4));
+
+        InputStream in = new ByteArrayInputStream(out.toByteArray());
+        java.nio.ByteBuffer into = java.nio.ByteBuffer.allocateDirect(payload.length + 1).position(1);
+        java.nio.ByteBuffer filled = FrameCodec.read(in, 1 << 20, ReplyTarget.into(into));
+        assertEquals(payload.length + 1, filled.position());
+        byte[] got = new byte[payload.length];
+        filled.flip().position(1);
+        filled.get(got);
+        assertArrayEquals(payload, got);
+
+        java.nio.ByteBuffer tooSmall = java.nio.ByteBuffer.allocate(1);
+        ReplyDiscardedException dropped = assertThrows(ReplyDiscardedException.class,
+                () -> FrameCodec.read(in, 1 << 20, ReplyTarget.into(tooSmall)));
+        assertEquals(2, dropped.length());
+        assertArrayEquals(payload, FrameCodec.read(in, 1 << 20), "the next frame is intact");
+    }
 }

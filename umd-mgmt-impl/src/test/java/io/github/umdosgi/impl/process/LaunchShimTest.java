@@ -181,12 +181,14 @@ class LaunchShimTest {
     }
 
     @Test
-    void anInterruptedCallerGetsATypedErrorAndTheHandlerStaysKillable() throws Exception {
-        HandlerProcess p = sh("exec sleep 1000");
+    void aCallerInterruptedInsideALargeReplyGetsATypedError() throws Exception {
+        // The header and 3 of 65536 bytes arrive, then nothing: the rest is read through the channel,
+        // which an interrupt closes. (A blocked header read is ended by the call timeout instead.)
+        HandlerProcess p = sh("head -c 5 >/dev/null; printf '\\000\\001\\000\\000abc'; exec sleep 1000");
         CompletableFuture<Throwable> failure = new CompletableFuture<>();
         Thread caller = new Thread(() -> {
             try {
-                p.call(new byte[] {1}, 16, services.workers());
+                p.call(new byte[] {1}, 1 << 20, services.workers());
                 failure.complete(null);
             } catch (Throwable t) {
                 failure.complete(t);
