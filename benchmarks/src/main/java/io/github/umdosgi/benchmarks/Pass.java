@@ -216,11 +216,19 @@ final class Pass {
                 int warm = Math.max(1, options.iterations(RTT_PLAN[s][0]) / RTT_ROUNDS);
                 int iters = Math.max(1, options.iterations(RTT_PLAN[s][1]) / RTT_ROUNDS);
                 byte[] payload = payload(size);
-                List<String> keys = new ArrayList<>(List.of("umd", "java", "c"));
+                ByteBuffer callerRequest = ByteBuffer.allocateDirect(size).put(payload);
+                ByteBuffer callerReply = ByteBuffer.allocateDirect(size);
+                List<String> keys = new ArrayList<>(List.of("umd", "java", "c", "umd_buf"));
                 List<Measure> measures = new ArrayList<>(List.of(
                         () -> timeCalls(payload, warm, iters, p -> manager.call(ECHO, p)),
                         () -> timeCalls(payload, warm, iters, plain::call),
-                        () -> cClient.roundTrips(size, warm, iters, List.of(handler.toString()))));
+                        () -> cClient.roundTrips(size, warm, iters, List.of(handler.toString())),
+                        () -> timeCalls(payload, warm, iters, p -> {
+                            // the caller's reused direct buffers: no copy to the heap; check length and ends only
+                            int n = manager.call(ECHO, callerRequest.flip(), callerReply.clear());
+                            return n == p.length && (n == 0 || callerReply.get(0) == p[0] && callerReply.get(n - 1)
+                                    == p[n - 1]) ? p : new byte[0];
+                        })));
                 if (size >= 128 << 10) {
                     // where the large-frame gap to C goes: the reply array, then the JDK's stream copies
                     byte[] reused = new byte[size];

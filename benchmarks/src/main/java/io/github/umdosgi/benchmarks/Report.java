@@ -54,6 +54,7 @@ final class Report {
     void print() {
         header();
         roundTrips();
+        bufferCalls();
         perCallExtras();
         largeFrames();
         startLatency();
@@ -115,7 +116,9 @@ final class Report {
                 new Target("restart to first reply <= 1.2x plain ProcessBuilder", 1.2, true, "x"),
                 new Target("2 instances / 1 instance, 2 callers, 64 B >= 1.8x", 1.8, false, "x"),
                 new Target("2 instances / 1 instance, 2 callers, 64 KiB >= 1.8x", 1.8, false, "x"),
-                new Target("idle driver: own platform threads (beyond the reaper) <= 0", 0.0, true, " threads"));
+                new Target("idle driver: own platform threads (beyond the reaper) <= 0", 0.0, true, " threads"),
+                new Target("128 KiB, ByteBuffer call form >= 0.8x C client (MB/s)", 0.8, false, "x"),
+                new Target("16 MiB, ByteBuffer call form >= 0.8x C client (MB/s)", 0.8, false, "x"));
     }
 
     /** @return the value of target number {@code index} of {@link #targets()} in one pass */
@@ -130,6 +133,8 @@ final class Report {
             case 6 -> ratio(r.number("tput.umd.64.i2.t2.cps"), r.number("tput.umd.64.i1.t2.cps"));
             case 7 -> ratio(r.number("tput.umd.65536.i2.t2.cps"), r.number("tput.umd.65536.i1.t2.cps"));
             case 8 -> ownThreadsPerDriver(r);
+            case 9 -> ratio(r.number("rtt.umd_buf.131072.mbps"), r.number("rtt.c.131072.mbps"));
+            case 10 -> ratio(r.number("rtt.umd_buf.16777216.mbps"), r.number("rtt.c.16777216.mbps"));
             default -> throw new IllegalArgumentException("no target " + index);
         };
     }
@@ -174,6 +179,27 @@ final class Report {
                         us(r, c + ".median_us"), us(r, c + ".p99_us"), fmt(r.number(c + ".mbps"), "%.1f"),
                         times(ratio(r.number(u + ".median_us"), r.number(j + ".median_us"))),
                         times(ratio(r.number(u + ".median_us"), r.number(c + ".median_us"))));
+            }
+        }
+    }
+
+    private void bufferCalls() {
+        section("1a. The ByteBuffer call form: UmdManager.call(name, request, reply) with direct buffers",
+                "us per round trip (median, p99); the caller's buffers are reused, nothing is allocated per call;",
+                "ratios against the C client and against the byte[] form (umd) of section 1");
+        for (Run p : passes) {
+            Results r = p.results();
+            out.println("-- " + p.label() + " --");
+            out.printf(Locale.ROOT, "%-8s | %9s %9s %8s | %9s %8s | %8s %8s%n", "payload",
+                    "buf med", "p99", "MB/s", "C med", "MB/s", "buf/C", "buf/umd");
+            for (int size : Pass.RTT_SIZES) {
+                String b = "rtt.umd_buf." + size;
+                String c = "rtt.c." + size;
+                out.printf(Locale.ROOT, "%-8s | %9s %9s %8s | %9s %8s | %8s %8s%n", Pass.sizeLabel(size),
+                        us(r, b + ".median_us"), us(r, b + ".p99_us"), fmt(r.number(b + ".mbps"), "%.1f"),
+                        us(r, c + ".median_us"), fmt(r.number(c + ".mbps"), "%.1f"),
+                        times(ratio(r.number(b + ".median_us"), r.number(c + ".median_us"))),
+                        times(ratio(r.number(b + ".median_us"), r.number("rtt.umd." + size + ".median_us"))));
             }
         }
     }

@@ -67,6 +67,7 @@ class ResultsAndReportTest {
         Results r = new Results()
                 .put("rtt.umd.16.median_us", 11).put("rtt.java.16.median_us", 10).put("rtt.c.16.median_us", 5)
                 .put("rtt.umd.131072.mbps", 800).put("rtt.c.131072.mbps", 1000)
+                .put("rtt.umd_buf.131072.mbps", 950)
                 .put("start.umd.start.median_us", 60_000).put("start.umd.restart.median_us", 3000)
                 .put("start.java.pb.median_us", 2000)
                 .put("tput.umd.64.i1.t2.cps", 100_000).put("tput.umd.64.i2.t2.cps", 190_000)
@@ -84,7 +85,9 @@ class ResultsAndReportTest {
         // 2 threads per driver, 1 of them the JDK's reaper: 1 of its own
         assertEquals(1.0, Report.targetValue(8, r).getAsDouble(), 1e-9);
         assertEquals(2.0, Report.heapPerDriverKiB(r).getAsDouble(), 1e-9);
-        assertEquals(Report.targetList().size() - 1, 8);
+        assertEquals(0.95, Report.targetValue(9, r).getAsDouble(), 1e-9);
+        assertTrue(Report.targetValue(10, r).isEmpty(), "16 MiB was not measured");
+        assertEquals(Report.targetList().size() - 1, 10);
     }
 
     @Test
