@@ -12,7 +12,10 @@
  *    handler that closes them (opening a pipe there waits for the other end).
  * 2. Makes the handler the leader of a new session, so that the manager can
  *    find and kill every process the handler started, even children that
- *    outlived it.
+ *    outlived it, and the subreaper of its tree (kept across exec): a
+ *    descendant orphaned by a double fork is re-parented to the handler, not
+ *    to init, so while the handler lives even one that left the session with
+ *    setsid stays below it, where the manager's kill finds it.
  * 3. Unless IDENTITY is "-": opens the handler, which is the last word of
  *    the command (after any launch wrapper), checks through the open file
  *    that it is still the file the manager hashed (IDENTITY is
@@ -113,6 +116,9 @@ int main(int argc, char **argv)
     }
     if (setsid() < 0) {
         return fail("setsid", strerror(errno));
+    }
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+        return fail("prctl(PR_SET_CHILD_SUBREAPER)", strerror(errno));
     }
     char **command = argv + 3;
     if (strcmp(argv[2], "-") != 0) {

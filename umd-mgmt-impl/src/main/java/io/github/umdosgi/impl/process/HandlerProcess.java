@@ -211,12 +211,18 @@ public final class HandlerProcess {
         // Signal through the handle: Process.destroyForcibly would also close the pipes, losing the
         // handler's last stderr lines and turning a clean end of stream into "Stream closed".
         if (sessionLeader) {
-            // Leader first: once it is dead it forks no more, and its session still names every
-            // process it started, re-parented or not. One sweep is then enough.
-            process.toHandle().destroyForcibly();
             if (!sessionSwept) {
                 sessionSwept = true;
+                // The handler is its tree's subreaper: while it lives, everything it started is below
+                // it, even a double-forked process that left its session. Those are handed to init
+                // when it dies, so they are found and killed first.
+                List<ProcessHandle> tree = ProcessTree.below(process.pid(), true);
+                tree.forEach(ProcessHandle::destroyForcibly);
+                process.toHandle().destroyForcibly();
+                // Whatever was forked meanwhile is still in the session, which outlives its leader.
                 ProcessTree.below(process.pid(), true).forEach(ProcessHandle::destroyForcibly);
+            } else {
+                process.toHandle().destroyForcibly();
             }
         } else {
             // Without a session, children are found only through parent links, which a dead

@@ -100,6 +100,25 @@ class LaunchShimTest {
     }
 
     @Test
+    void aDoubleForkedProcessThatLeftTheSessionIsStillKilled() throws Exception {
+        // The subshell exits at once: its setsid'd child is orphaned, in a session of its own.
+        HandlerProcess p = sh("(setsid sleep 1000 & echo child=$! >&2); exec cat");
+        long child = childPid();
+        await("the orphan was re-parented to the handler, its subreaper", () -> parentOf(child) == p.pid());
+        String stat = Files.readString(Path.of("/proc/" + child + "/stat"));
+        assertEquals(Long.toString(child), stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3],
+                "it leads a session of its own");
+
+        p.close(Duration.ofSeconds(5));
+
+        await("the escaped child is dead", () -> HandlerProcessTest.isDead(child));
+    }
+
+    private static long parentOf(long pid) {
+        return ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L);
+    }
+
+    @Test
     void aMissingProgramFailsWithTheShimsReason() throws Exception {
         HandlerProcess p = HandlerProcess.start(services, List.of(cwd.resolve("missing").toString()), cwd,
                 Map.of(), "shim", stderr::add);
