@@ -22,7 +22,9 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 
+import io.github.umdosgi.api.DriverInfo;
 import io.github.umdosgi.api.DriverState;
+import io.github.umdosgi.api.HandlerStartException;
 import io.github.umdosgi.api.UmdManager;
 import io.github.umdosgi.itest.HandlerProcesses;
 import io.github.umdosgi.itest.Payloads;
@@ -42,8 +44,6 @@ import io.github.umdosgi.itest.Waits;
 @RunWith(UmdPaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class RootSymlinkIT extends SecurityTestSupport {
-
-    private static final String COMPONENT = "io.github.umdosgi.impl.manager.UmdManagerComponent";
 
     @Test
     public void rootThatIsASymbolicLinkIsRefused() throws Exception {
@@ -65,29 +65,24 @@ public class RootSymlinkIT extends SecurityTestSupport {
 
         Files.delete(root);
         Files.createSymbolicLink(root, target);
-        String scr;
         try {
             manager.start();
 
-            scr = Waits.waitFor("SCR reports the manager's failed activation", Duration.ofSeconds(10),
-                    () -> ScrState.describe(bundleContext, manager, COMPONENT),
-                    s -> s.contains("FAILED_ACTIVATION"));
-            System.out.println("[RootSymlinkIT] manager component with a symlinked root: " + scr);
-            assertTrue("the failure names the root and the reason: " + scr,
-                    scr.contains(root.toString()) && scr.contains("not a plain directory"));
-            // SCR keeps an immediate component's registration after a failed activation; what
-            // matters is that no caller can obtain a manager (each attempt re-runs the activation,
-            // which fails again without touching the target).
-            ServiceReference<UmdManager> ref = bundleContext.getServiceReference(UmdManager.class);
-            if (ref != null) {
-                try {
-                    assertNull("a usable UmdManager with a refused root", bundleContext.getService(ref));
-                } finally {
-                    bundleContext.ungetService(ref);
-                }
-            }
-            System.out.println("[RootSymlinkIT] service registration " + (ref == null ? "absent" : "kept by SCR")
-                    + ", getService() gives null; SCR now says: " + ScrState.describe(bundleContext, manager, COMPONENT));
+            // The manager runs, and every driver fails with the reason, where operators look.
+            UmdManager refusing = Waits.waitFor("UmdManager service with the refused root", Duration.ofSeconds(10),
+                    () -> {
+                        ServiceReference<UmdManager> ref = bundleContext.getServiceReference(UmdManager.class);
+                        return ref == null ? null : bundleContext.getService(ref);
+                    }, m -> m != null);
+            DriverInfo failed = Waits.waitFor("the sample driver failed with the root's reason", Duration.ofSeconds(10),
+                    () -> refusing.driver(SAMPLE).orElse(null), d -> d != null && d.state() == DriverState.FAILED);
+            String reason = failed.lastError().orElse("");
+            System.out.println("[RootSymlinkIT] sample driver with a symlinked root: " + reason);
+            assertTrue("the failure names the root and the reason: " + reason,
+                    reason.contains(root.toString()) && reason.contains("not a plain directory"));
+            HandlerStartException call = Waits.expectThrows(HandlerStartException.class, "a call on the failed driver",
+                    () -> refusing.call(SAMPLE, Payloads.offset(0)));
+            assertTrue(call.getMessage(), call.getMessage().contains("not a plain directory"));
             assertEquals("the link target is untouched", targetBefore, snapshot(target));
             assertEquals("no handler runs from the target", List.of(),
                     HandlerProcesses.describeAll(HandlerProcesses.under(target)));

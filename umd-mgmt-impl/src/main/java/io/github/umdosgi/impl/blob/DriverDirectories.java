@@ -24,6 +24,30 @@ public final class DriverDirectories {
     static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private final Path root;
+    // Why the root cannot be used, or null: then nothing is ever created under it.
+    private final String refusal;
+
+    private DriverDirectories(Path root, String refusal) {
+        this.root = root;
+        this.refusal = refusal;
+    }
+
+    /**
+     * Opens the root as {@link #DriverDirectories(Path)} does; a root that
+     * cannot be used gives directories that refuse every {@link #create},
+     * naming the reason, so that drivers fail with it instead of the manager.
+     *
+     * @param root the root directory
+     * @return the directories, usable or refusing
+     */
+    public static DriverDirectories openOrRefuse(Path root) {
+        try {
+            return new DriverDirectories(root);
+        } catch (IOException | RuntimeException e) {
+            return new DriverDirectories(root.toAbsolutePath().normalize(), e.getMessage() == null
+                    ? "driver root " + root + " cannot be used: " + e : e.getMessage());
+        }
+    }
 
     /**
      * Creates the root (owner-only) when missing and refuses a root that is a
@@ -34,6 +58,7 @@ public final class DriverDirectories {
      */
     public DriverDirectories(Path root) throws IOException {
         this.root = root.toAbsolutePath().normalize();
+        this.refusal = null;
         if (!Files.exists(this.root, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(this.root.getParent());
             try {
@@ -53,6 +78,11 @@ public final class DriverDirectories {
         return root;
     }
 
+    /** @return why the root cannot be used, or null when it can */
+    public String refusal() {
+        return refusal;
+    }
+
     /**
      * Removes every entry under the root: leftovers of a run that died.
      *
@@ -60,6 +90,9 @@ public final class DriverDirectories {
      * @throws IOException listing the root failed
      */
     public int removeStale() throws IOException {
+        if (refusal != null) {
+            return 0;
+        }
         int removed = 0;
         try (DirectoryStream<Path> children = Files.newDirectoryStream(root)) {
             for (Path child : children) {
@@ -80,6 +113,9 @@ public final class DriverDirectories {
      * @throws IOException it could not be created
      */
     public Path create(String driverName) throws IOException {
+        if (refusal != null) {
+            throw new IOException(refusal);
+        }
         return Files.createTempDirectory(root, driverName + ".", ownerOnly());
     }
 

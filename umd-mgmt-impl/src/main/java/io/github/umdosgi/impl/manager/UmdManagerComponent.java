@@ -67,7 +67,12 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
         context = bundleContext;
         String configured = context.getProperty(ROOT_PROPERTY);
         Path root = configured != null ? Path.of(configured) : context.getDataFile("drivers").toPath();
-        DriverDirectories directories = new DriverDirectories(root);
+        DriverDirectories directories = DriverDirectories.openOrRefuse(root);
+        if (directories.refusal() != null) {
+            // Running without a root: every driver fails with this reason, visible where operators look.
+            logger.error("{}; no driver can be loaded until the manager restarts with a usable root",
+                    directories.refusal());
+        }
         int stale = directories.removeStale();
         if (stale > 0) {
             logger.warn("removed {} private driver directories left by an earlier run under {}", stale, root);

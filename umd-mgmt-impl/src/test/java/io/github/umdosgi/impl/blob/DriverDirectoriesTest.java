@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +71,22 @@ class DriverDirectoriesTest {
         // Neither the link nor its target was touched.
         assertTrue(Files.isSymbolicLink(link));
         assertEquals("rwxr-xr-x", mode(target));
+    }
+
+    @Test
+    void aRefusedRootRefusesEveryCreateWithItsReasonAndIsNeverListed() throws IOException {
+        Path target = Files.createDirectory(temp.resolve("elsewhere"));
+        Files.createDirectory(target.resolve("sample.1"));
+        Path link = Files.createSymbolicLink(temp.resolve("umd"), target);
+        DriverDirectories refusing = DriverDirectories.openOrRefuse(link);
+        assertTrue(refusing.refusal().contains("not a plain directory"), refusing.refusal());
+        assertEquals(0, refusing.removeStale(), "nothing under a refused root is touched");
+        IOException e = assertThrows(IOException.class, () -> refusing.create("sample"));
+        assertEquals(refusing.refusal(), e.getMessage());
+        try (var entries = Files.list(target)) {
+            assertEquals(List.of(target.resolve("sample.1")), entries.toList());
+        }
+        assertEquals(null, DriverDirectories.openOrRefuse(temp.resolve("fine")).refusal());
     }
 
     @Test
