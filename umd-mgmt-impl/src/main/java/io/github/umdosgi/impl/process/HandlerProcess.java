@@ -100,10 +100,16 @@ public final class HandlerProcess {
         builder.environment().putAll(environment);
         Process process = services.spawner().spawn(builder, identity);
         String fullLabel = label + " pid " + process.pid();
-        StderrDrain.Source stderr =
-                services.stderr().register(process.getErrorStream(), process::isAlive, fullLabel, stderrLines);
-        HandlerPipes pipes = HandlerPipes.attach(process, services.spawner().awaitsGo(), services.buffers());
-        return new HandlerProcess(process, pipes, stderr, fullLabel, services.spawner().sessions());
+        try {
+            StderrDrain.Source stderr =
+                    services.stderr().register(process.getErrorStream(), process::isAlive, fullLabel, stderrLines);
+            HandlerPipes pipes = HandlerPipes.attach(process, services.spawner().awaitsGo(), services.buffers());
+            return new HandlerProcess(process, pipes, stderr, fullLabel, services.spawner().sessions());
+        } catch (RuntimeException | Error e) {
+            // Nothing owns the process yet: it must not outlive this failure (with --sync it would wait forever).
+            process.destroyForcibly();
+            throw e;
+        }
     }
 
     /** @return the handler's pid */
