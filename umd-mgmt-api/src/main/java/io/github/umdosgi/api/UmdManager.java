@@ -29,7 +29,9 @@ public interface UmdManager {
 
     /**
      * The manifest header that declares a driver:
-     * {@code UMD-Driver: <name>;handler=<path in bundle>[;sha256=<hex>][;timeout=<ms>][;max-message=<bytes>][;post-start=<class>]}.
+     * {@code UMD-Driver: <name>;handler=<path in bundle>[;sha256=<hex>][;timeout=<ms>][;max-message=<bytes>][;post-start=<class>]}
+     * (more attributes in the README; several clauses for one name select a handler by {@code osname} and
+     * {@code processor}).
      */
     String DRIVER_HEADER = "UMD-Driver";
 

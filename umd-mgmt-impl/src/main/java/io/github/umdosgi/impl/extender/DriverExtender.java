@@ -45,6 +45,7 @@ public final class DriverExtender extends BundleTracker<DriverExtender.Declared>
 
     private final DriverRegistry registry;
     private final DriverLog log;
+    private final Platform platform;
 
     /**
      * @param context the manager's bundle context
@@ -55,6 +56,7 @@ public final class DriverExtender extends BundleTracker<DriverExtender.Declared>
         super(context, DECLARING_STATES, null);
         this.registry = registry;
         this.log = log;
+        this.platform = Platform.of(context);
     }
 
     @Override
@@ -65,7 +67,13 @@ public final class DriverExtender extends BundleTracker<DriverExtender.Declared>
         }
         Declared declared;
         try {
-            declared = new Declared(DriverHeaderParser.parse(header), List.of());
+            DriverHeaderParser.Selection selection = DriverHeaderParser.parse(header, platform);
+            declared = new Declared(selection.declarations(), List.copyOf(selection.unavailable().keySet()));
+            selection.unavailable().forEach((name, reason) -> {
+                String message = "bundle " + label(bundle) + ": driver '" + name + "': " + reason;
+                log.error(message);
+                registry.obtain(name).failed(message);
+            });
         } catch (IllegalArgumentException e) {
             declared = new Declared(List.of(), reportBadHeader(bundle, header, e.getMessage()));
         }

@@ -2,7 +2,6 @@ package io.github.umdosgi.impl.extender;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,35 +16,86 @@ import io.github.umdosgi.api.UmdManager;
  * Every problem is reported as an {@link IllegalArgumentException} naming the
  * clause and what is wrong; unknown attributes are errors, so typos never pass
  * silently. Stateless.
+ *
+ * <p>A driver may be declared by several clauses, one per platform, as
+ * {@code Bundle-NativeCode} does for libraries: every clause but the last
+ * names an {@code osname} and/or a {@code processor} (each a list of
+ * alternatives), and the first clause that matches the framework's platform
+ * is the driver's.
  */
 public final class DriverHeaderParser {
 
     static final Set<String> ATTRIBUTES = Set.of("handler", "sha256", "timeout", "start-timeout",
-            "max-message", "instances", "post-start", "restart-intensity", "restart-period", "env", "wrapper");
+            "max-message", "instances", "post-start", "restart-intensity", "restart-period", "env", "wrapper",
+            "osname", "processor");
+
+    /**
+     * What a header declares for one platform.
+     *
+     * @param declarations the drivers whose clause matches the platform, in header order
+     * @param unavailable drivers without a clause for the platform, each with the reason
+     */
+    public record Selection(List<DriverDeclaration> declarations, Map<String, String> unavailable) {
+    }
+
+    /** One clause: a declaration and the platforms it is for (empty lists: any). */
+    private record Clause(DriverDeclaration declaration, List<String> osNames, List<String> processors) {
+        boolean selective() {
+            return !osNames.isEmpty() || !processors.isEmpty();
+        }
+
+        String platforms() {
+            return (osNames.isEmpty() ? "any OS" : String.join("|", osNames)) + "/"
+                    + (processors.isEmpty() ? "any processor" : String.join("|", processors));
+        }
+    }
 
     private DriverHeaderParser() {
     }
 
     /**
+     * Parses a header without choosing by platform: each driver's first clause.
+     *
      * @param header the header value
-     * @return one declaration per clause
+     * @return one declaration per driver
      * @throws IllegalArgumentException the header is malformed
      */
     public static List<DriverDeclaration> parse(String header) {
+        return parse(header, null).declarations();
+    }
+
+    /**
+     * @param header the header value
+     * @param platform where the handlers will run; null takes each driver's first clause
+     * @return the declarations for the platform, and the drivers it has no handler for
+     * @throws IllegalArgumentException the header is malformed
+     */
+    public static Selection parse(String header, Platform platform) {
         if (header == null || header.isBlank()) {
             throw new IllegalArgumentException(UmdManager.DRIVER_HEADER + " header is empty");
         }
-        List<DriverDeclaration> declarations = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        for (String clause : split(header, ',')) {
-            DriverDeclaration declaration = parseClause(clause.trim());
-            if (!names.add(declaration.descriptor().name())) {
-                throw new IllegalArgumentException("driver '" + declaration.descriptor().name()
-                        + "' is declared twice in the " + UmdManager.DRIVER_HEADER + " header");
+        Map<String, List<Clause>> byName = new LinkedHashMap<>();
+        for (String text : split(header, ',')) {
+            Clause clause = parseClause(text.trim());
+            List<Clause> alternatives = byName.computeIfAbsent(clause.declaration().descriptor().name(),
+                    n -> new ArrayList<>());
+            if (!alternatives.isEmpty() && !alternatives.get(alternatives.size() - 1).selective()) {
+                // An earlier clause for every platform would always win: the later one is a mistake.
+                throw new IllegalArgumentException("driver '" + clause.declaration().descriptor().name()
+                        + "' is declared twice in the " + UmdManager.DRIVER_HEADER
+                        + " header (several clauses for one driver need osname or processor on all but the last)");
             }
-            declarations.add(declaration);
+            alternatives.add(clause);
         }
-        return declarations;
+        List<DriverDeclaration> declarations = new ArrayList<>();
+        Map<String, String> unavailable = new LinkedHashMap<>();
+        byName.forEach((name, alternatives) -> alternatives.stream()
+                .filter(c -> platform == null || platform.matches(c.osNames(), c.processors()))
+                .findFirst()
+                .ifPresentOrElse(c -> declarations.add(c.declaration()), () -> unavailable.put(name,
+                        "no handler for this platform (" + platform + "); the header offers "
+                                + String.join(", ", alternatives.stream().map(Clause::platforms).toList()))));
+        return new Selection(List.copyOf(declarations), java.util.Collections.unmodifiableMap(unavailable));
     }
 
     /**
@@ -66,7 +116,7 @@ public final class DriverHeaderParser {
         return names;
     }
 
-    private static DriverDeclaration parseClause(String clause) {
+    private static Clause parseClause(String clause) {
         List<String> parts = split(clause, ';');
         String name = parts.get(0).trim();
         if (name.isEmpty() || name.contains("=")) {
@@ -132,7 +182,9 @@ public final class DriverHeaderParser {
             throw new IllegalArgumentException("driver '" + name + "': post-start '" + hook.get()
                     + "' is not a class name");
         }
-        return new DriverDeclaration(descriptor, hook);
+        return new Clause(new DriverDeclaration(descriptor, hook),
+                alternatives(attributes.getOrDefault("osname", "")),
+                alternatives(attributes.getOrDefault("processor", "")));
     }
 
     private static long number(String name, String key, Map<String, String> attributes) {
@@ -159,6 +211,11 @@ public final class DriverHeaderParser {
     /** Splits a list value on spaces and commas. */
     static List<String> words(String value) {
         return java.util.Arrays.stream(value.trim().split("[\\s,]+")).filter(w -> !w.isEmpty()).toList();
+    }
+
+    /** Splits a list of platform names on commas only: an OS name may contain spaces. */
+    static List<String> alternatives(String value) {
+        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(w -> !w.isEmpty()).toList();
     }
 
     /** Splits on a separator outside double quotes. */

@@ -147,6 +147,56 @@ class DriverHeaderParserTest {
         assertContains(error("same;handler=a, other;handler=b, same;handler=c"), "'same'", "twice");
     }
 
+    private static final Platform LINUX_X64 = new Platform("linux", "x86-64");
+    private static final String PER_PLATFORM = "tool;handler=bin/mac/tool;osname=\"Mac OS X\";processor=arm64,"
+            + " tool;handler=bin/linux-arm/tool;osname=Linux;processor=aarch64,"
+            + " tool;handler=bin/linux-x64/tool;osname=Linux;processor=\"amd64, x86_64\";instances=2,"
+            + " tool;handler=bin/other/tool,"
+            + " solo;handler=bin/solo;osname=win32";
+
+    @Test
+    void thePlatformPicksTheFirstMatchingClauseWithBundleNativeCodeAliases() {
+        DriverHeaderParser.Selection linux = DriverHeaderParser.parse(PER_PLATFORM, LINUX_X64);
+        assertEquals(1, linux.declarations().size());
+        DriverDescriptor tool = linux.declarations().get(0).descriptor();
+        assertEquals("bin/linux-x64/tool", tool.handler(), "x86_64 and amd64 are x86-64");
+        assertEquals(2, tool.instances(), "the chosen clause's own attributes");
+
+        DriverHeaderParser.Selection mac = DriverHeaderParser.parse(PER_PLATFORM, new Platform("macosx", "aarch64"));
+        assertEquals("bin/mac/tool", mac.declarations().get(0).descriptor().handler());
+        DriverHeaderParser.Selection other = DriverHeaderParser.parse(PER_PLATFORM, new Platform("freebsd", "x86-64"));
+        assertEquals("bin/other/tool", other.declarations().get(0).descriptor().handler(), "the catch-all last clause");
+        DriverHeaderParser.Selection windows = DriverHeaderParser.parse(PER_PLATFORM,
+                new Platform(Platform.normaliseOs("Windows 11"), "x86-64"));
+        assertEquals(List.of("tool", "solo"), windows.declarations().stream().map(d -> d.descriptor().name()).toList());
+    }
+
+    @Test
+    void aDriverWithoutAClauseForThisPlatformIsUnavailableWithTheOffers() {
+        DriverHeaderParser.Selection linux = DriverHeaderParser.parse(PER_PLATFORM, LINUX_X64);
+        String reason = linux.unavailable().get("solo");
+        assertContains(reason, "no handler for this platform (linux/x86-64)", "win32/any processor");
+        assertEquals(List.of("solo"), List.copyOf(linux.unavailable().keySet()));
+    }
+
+    @Test
+    void aClauseForEveryPlatformMustComeLast() {
+        assertContains(error("tool;handler=a, tool;handler=b;osname=linux"), "'tool'", "twice", "osname or processor");
+        assertContains(error("tool;handler=a;processor=x86-64, tool;handler=b, tool;handler=c"), "'tool'", "twice");
+    }
+
+    @Test
+    void platformNamesAreNormalisedAsTheFrameworkDoes() {
+        assertEquals("x86-64", Platform.normaliseProcessor("AMD64"));
+        assertEquals("aarch64", Platform.normaliseProcessor("arm64"));
+        assertEquals("x86", Platform.normaliseProcessor("i686"));
+        assertEquals("macosx", Platform.normaliseOs("Mac OS X"));
+        assertEquals("linux", Platform.normaliseOs("Linux"));
+        assertEquals("win32", Platform.normaliseOs("Windows Server 2022"));
+        assertTrue(LINUX_X64.matches(List.of(), List.of()), "no selector matches any platform");
+        assertTrue(!LINUX_X64.matches(List.of("linux"), List.of("aarch64")));
+    }
+
     @Test
     void partWithoutEqualsIsRefused() {
         assertContains(error("sample;handler=h;verbose"), "sample", "verbose", "key=value");
