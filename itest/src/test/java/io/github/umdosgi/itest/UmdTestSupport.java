@@ -112,6 +112,7 @@ public abstract class UmdTestSupport {
                 bundle(bundleUrl("org.apache.felix.scr")),
                 bundle(bundleUrl("org.apache.felix.log")),
                 bundle(bundleUrl("org.apache.felix.configadmin")),
+                bundle(bundleUrl("org.apache.felix.eventadmin")),
                 bundle(bundleUrl("org.apache.felix.metatype")),
                 bundle(bundleUrl("org.apache.felix.gogo.runtime")),
                 bundle(bundleUrl("org.apache.felix.gogo.command")));

@@ -35,6 +35,29 @@ public interface UmdManager {
      */
     String DRIVER_HEADER = "UMD-Driver";
 
+    /**
+     * Prefix of the topics under which the manager posts driver events when an
+     * OSGi Event Admin runs: {@code LOADED}, {@code UNLOADED}, {@code FAILED},
+     * {@code HANDLER_STARTED} and {@code HANDLER_EXITED} (a handler died without
+     * being asked to). Subscribe to {@code io/github/umdosgi/driver/*} for all of
+     * them. Every event carries {@link #EVENT_DRIVER} and {@code message}; the
+     * bundle properties of {@code org.osgi.service.event.EventConstants} when a
+     * bundle is concerned; {@link #EVENT_INSTANCE} and {@link #EVENT_PID} for
+     * handler events.
+     *
+     * @since 1.1
+     */
+    String EVENT_TOPIC_PREFIX = "io/github/umdosgi/driver/";
+
+    /** Event property: the driver name ({@code String}). @since 1.1 */
+    String EVENT_DRIVER = "driver.name";
+
+    /** Event property: the handler instance's index ({@code Integer}). @since 1.1 */
+    String EVENT_INSTANCE = "driver.instance";
+
+    /** Event property: the handler's process id ({@code Long}). @since 1.1 */
+    String EVENT_PID = "driver.pid";
+
     /** Default per-call timeout, used when neither the call nor the driver sets one: 30 seconds. */
     Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
 

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -122,14 +124,17 @@ public final class Driver {
                         new RestartTracker(descriptor.restartPolicy()));
                 lastError = null;
                 phase = DriverState.IDLE;
-                services.log().info("driver '" + name + "' loaded from bundle " + owner.getSymbolicName()
-                        + " with " + instances.size() + " instance(s)");
+                String loadedMessage = "driver '" + name + "' loaded from bundle " + owner.getSymbolicName()
+                        + " with " + instances.size() + " instance(s)";
+                services.log().info(loadedMessage);
+                publish(DriverEvent.Type.LOADED, owner, loadedMessage);
             } catch (IOException | UmdException | RuntimeException e) {
                 instances.forEach(HandlerInstance::close);
                 deleteQuietly(directory);
                 lastError = e instanceof UmdException ? stripPrefix(e.getMessage()) : e.getMessage();
                 phase = DriverState.FAILED;
                 services.log().error("driver '" + name + "' failed to load: " + lastError);
+                publish(DriverEvent.Type.FAILED, owner, "driver '" + name + "' failed to load: " + lastError);
                 throw e instanceof HandlerStartException hse ? hse
                         : new HandlerStartException(name, "load failed: " + lastError, e);
             }
@@ -159,6 +164,7 @@ public final class Driver {
             deleteQuietly(current.blob().directory());
             phase = DriverState.NOT_LOADED;
             services.log().info("driver '" + name + "' unloaded");
+            publish(DriverEvent.Type.UNLOADED, current.owner(), "driver '" + name + "' unloaded");
         } finally {
             lifecycle.unlock();
         }
@@ -324,6 +330,7 @@ public final class Driver {
                     lastError = "reload with the new configuration failed: " + e;
                     phase = DriverState.FAILED;
                     services.log().error("driver '" + name + "': " + lastError);
+                    publish(DriverEvent.Type.FAILED, last.owner(), "driver '" + name + "': " + lastError);
                 }
             }
         } finally {
@@ -379,6 +386,7 @@ public final class Driver {
             phase = DriverState.FAILED;
             current.instances().forEach(HandlerInstance::abort);
             services.log().error("driver '" + name + "': " + reason);
+            publish(DriverEvent.Type.FAILED, current.owner(), "driver '" + name + "': " + reason);
             throw new HandlerStartException(name, reason);
         }
         long wait = Math.min(backoff, deadline - System.nanoTime());
@@ -413,6 +421,7 @@ public final class Driver {
                 lastError = reason;
                 phase = DriverState.FAILED;
                 services.log().error("driver '" + name + "' failed to load: " + reason);
+                publish(DriverEvent.Type.FAILED, current.owner(), "driver '" + name + "' failed to load: " + reason);
             } finally {
                 lifecycle.unlock();
             }
@@ -425,8 +434,12 @@ public final class Driver {
         services.log().warn("driver '" + name + "': " + message);
     }
 
-    void handlerStarted() {
+    void handlerStarted(HandlerInstance instance, HandlerProcess process) {
         starts.increment();
+        Loaded current = loaded;
+        services.events().publish(new DriverEvent(DriverEvent.Type.HANDLER_STARTED, name,
+                current != null ? current.owner() : declaringBundle, OptionalInt.of(instance.index()),
+                OptionalLong.of(process.pid()), "handler " + process.label() + " started"));
     }
 
     /** Eager exit detection: runs on the JDK's process reaper as soon as a handler dies. */
@@ -439,6 +452,10 @@ public final class Driver {
                 + "; the next call restarts it";
         lastError = message;
         services.log().warn("driver '" + name + "': " + message);
+        Loaded current = loaded;
+        services.events().publish(new DriverEvent(DriverEvent.Type.HANDLER_EXITED, name,
+                current != null ? current.owner() : declaringBundle, OptionalInt.of(instance.index()),
+                OptionalLong.of(process.pid()), "driver '" + name + "': " + message));
     }
 
     /**
@@ -482,10 +499,15 @@ public final class Driver {
             if (loaded == null) {
                 lastError = reason;
                 phase = DriverState.FAILED;
+                publish(DriverEvent.Type.FAILED, declaringBundle, reason);
             }
         } finally {
             lifecycle.unlock();
         }
+    }
+
+    private void publish(DriverEvent.Type type, Bundle bundle, String message) {
+        services.events().publish(DriverEvent.of(type, name, bundle, message));
     }
 
     /** @return the driver name */

@@ -7,7 +7,7 @@ import io.github.umdosgi.impl.process.ProcessServices;
 
 /**
  * What every driver shares with the manager: the private directory root,
- * the watchdog timer and the log. Immutable.
+ * the watchdog timer, the log and the event sink. Immutable.
  *
  * @param directories the root of private directories
  * @param watchdog the shared deadline timer
@@ -15,7 +15,23 @@ import io.github.umdosgi.impl.process.ProcessServices;
  * @param log the log
  * @param settleTime how long a handler without post-start hook must stay alive after its first start to count as started
  * @param reapTimeout how long to wait for a killed handler to be reaped
+ * @param events where driver events go
  */
 public record DriverServices(DriverDirectories directories, Watchdog watchdog, ProcessServices processes, DriverLog log,
-        Duration settleTime, Duration reapTimeout) {
+        Duration settleTime, Duration reapTimeout, DriverEvents events) {
+
+    /**
+     * Without events.
+     *
+     * @param directories the root of private directories
+     * @param watchdog the shared deadline timer
+     * @param processes the threads handler processes share
+     * @param log the log
+     * @param settleTime see the canonical constructor
+     * @param reapTimeout how long to wait for a killed handler to be reaped
+     */
+    public DriverServices(DriverDirectories directories, Watchdog watchdog, ProcessServices processes, DriverLog log,
+            Duration settleTime, Duration reapTimeout) {
+        this(directories, watchdog, processes, log, settleTime, reapTimeout, DriverEvents.NONE);
+    }
 }

@@ -69,6 +69,11 @@ final class HandlerInstance {
         this.services = services;
     }
 
+    /** @return this instance's index within its driver */
+    int index() {
+        return index;
+    }
+
     // ---- lock ownership, chosen by the driver's dispatcher ----
 
     boolean tryAcquire() {
@@ -170,7 +175,7 @@ final class HandlerInstance {
         }
         process = started;
         starts.incrementAndGet();
-        driver.handlerStarted();
+        driver.handlerStarted(this, started);
         started.onExit().thenRun(() -> driver.handlerExited(this, started));
         try {
             if (hook != null) {

@@ -16,6 +16,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
@@ -29,6 +32,7 @@ import io.github.umdosgi.impl.blob.DriverDirectories;
 import io.github.umdosgi.impl.config.DriverConfigurator;
 import io.github.umdosgi.impl.config.DriverOverrides;
 import io.github.umdosgi.impl.driver.Driver;
+import io.github.umdosgi.impl.driver.DriverEvents;
 import io.github.umdosgi.impl.frame.ReplyTarget;
 import io.github.umdosgi.impl.driver.DriverServices;
 import io.github.umdosgi.impl.driver.Watchdog;
@@ -54,6 +58,11 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
 
     @Reference(service = LoggerFactory.class)
     private Logger logger;
+
+    // Set and cleared by SCR at any time (dynamic); read on every publish.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile DriverEvents events;
 
     private BundleContext context;
     private Watchdog watchdog;
@@ -84,8 +93,14 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
             logger.warn("no launch shim for this machine: handler trees are found through descendants only{}",
                     processes.spawner().guarded() ? "" : ", and handlers that ignore end of stdin may outlive a killed JVM");
         }
+        DriverEvents publisher = event -> {
+            DriverEvents sink = events;
+            if (sink != null) {
+                sink.publish(event);
+            }
+        };
         registry = new DriverRegistry(new DriverServices(directories, watchdog, processes, new OsgiDriverLog(logger),
-                Duration.ofMillis(50), Duration.ofSeconds(5)));
+                Duration.ofMillis(50), Duration.ofSeconds(5), publisher));
         context.addBundleListener(stopListener);
         extender = new DriverExtender(context, registry, new OsgiDriverLog(logger));
         extender.open();

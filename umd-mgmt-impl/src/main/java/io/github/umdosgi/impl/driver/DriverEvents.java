@@ -1,0 +1,17 @@
+package io.github.umdosgi.impl.driver;
+
+/**
+ * Where drivers publish their {@link DriverEvent}s. Implementations must not
+ * block: drivers publish while holding their locks, and from the JDK's
+ * process reaper threads.
+ */
+@FunctionalInterface
+public interface DriverEvents {
+
+    /** Publishes nothing. */
+    DriverEvents NONE = event -> {
+    };
+
+    /** @param event what happened */
+    void publish(DriverEvent event);
+}
