@@ -221,9 +221,11 @@ public final class HandlerProcess {
                 sessionSwept = true;
                 // The handler is its tree's subreaper: while it lives, everything it started is below
                 // it, even a double-forked process that left its session. Those are handed to init
-                // when it dies, so they are found and killed first.
-                List<ProcessHandle> tree = ProcessTree.below(process.pid(), true);
-                tree.forEach(ProcessHandle::destroyForcibly);
+                // when it dies, so they are found and killed first (a full /proc pass, made only
+                // when the handler has children at all: most have none).
+                if (ProcessTree.hasChildren(process.pid())) {
+                    ProcessTree.below(process.pid(), true).forEach(ProcessHandle::destroyForcibly);
+                }
                 process.toHandle().destroyForcibly();
                 // Whatever was forked meanwhile is still in the session, which outlives its leader.
                 ProcessTree.below(process.pid(), true).forEach(ProcessHandle::destroyForcibly);

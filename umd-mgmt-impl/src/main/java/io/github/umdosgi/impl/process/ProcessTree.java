@@ -69,6 +69,28 @@ final class ProcessTree {
         return tree;
     }
 
+    /**
+     * Whether a process has children of its own, from its threads'
+     * {@code /proc/PID/task/TID/children} lists: a few small reads instead of a
+     * pass over all of {@code /proc}.
+     *
+     * @param pid the process
+     * @return false only when every thread's list could be read and was empty
+     */
+    static boolean hasChildren(long pid) {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve(Long.toString(pid)).resolve("task"))) {
+            for (Path task : tasks) {
+                if (!Files.readString(task.resolve("children")).isBlank()) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException | RuntimeException unknown) {
+            // No such lists (a kernel without CONFIG_PROC_CHILDREN) or a thread gone meanwhile: assume yes.
+            return true;
+        }
+    }
+
     private static boolean isPid(Path entry) {
         String name = entry.getFileName().toString();
         return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
