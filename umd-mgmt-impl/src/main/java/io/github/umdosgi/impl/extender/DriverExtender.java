@@ -1,6 +1,7 @@
 package io.github.umdosgi.impl.extender;
 
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -66,14 +67,11 @@ public final class DriverExtender extends BundleTracker<DriverExtender.Declared>
             return null;
         }
         Declared declared;
+        Map<String, String> unavailable = Map.of();
         try {
             DriverHeaderParser.Selection selection = DriverHeaderParser.parse(header, platform);
-            declared = new Declared(selection.declarations(), List.copyOf(selection.unavailable().keySet()));
-            selection.unavailable().forEach((name, reason) -> {
-                String message = "bundle " + label(bundle) + ": driver '" + name + "': " + reason;
-                log.error(message);
-                registry.obtain(name).failed(message);
-            });
+            unavailable = selection.unavailable();
+            declared = new Declared(selection.declarations(), List.copyOf(unavailable.keySet()));
         } catch (IllegalArgumentException e) {
             declared = new Declared(List.of(), reportBadHeader(bundle, header, e.getMessage()));
         }
@@ -86,6 +84,12 @@ public final class DriverExtender extends BundleTracker<DriverExtender.Declared>
                 continue;
             }
             driver.declaredBy(bundle);
+            String reason = unavailable.get(name);
+            if (reason != null) {
+                String message = "bundle " + label(bundle) + ": driver '" + name + "': " + reason;
+                log.error(message);
+                driver.failed(message);
+            }
         }
         if (bundle.getState() == Bundle.ACTIVE) {
             loadAll(bundle, declared.declarations());

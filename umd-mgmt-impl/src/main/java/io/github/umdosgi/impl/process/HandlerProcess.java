@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.github.umdosgi.impl.frame.FrameCodec;
+import io.github.umdosgi.impl.frame.ReplyDiscardedException;
 import io.github.umdosgi.impl.frame.ReplyTarget;
 
 /**
@@ -162,7 +163,7 @@ public final class HandlerProcess {
      * @return the target's buffer, filled
      * @throws RequestNotDeliveredException the request could not be written to a small pipe: nothing was sent
      * @throws InterruptedIOException the calling thread was interrupted; the pipes are closed
-     * @throws io.github.umdosgi.impl.frame.ReplyDiscardedException the target could not take the reply
+     * @throws ReplyDiscardedException the target could not take the reply; the request was written whole
      * @throws IOException end of stream, a forged length or a broken pipe
      */
     public ByteBuffer call(ByteBuffer request, int maxSize, ReplyTarget target, Executor writers)
@@ -185,7 +186,19 @@ public final class HandlerProcess {
                 throw new UncheckedIOException(e);
             }
         }, writers);
-        ByteBuffer reply = pipes.read(maxSize, target);
+        ByteBuffer reply;
+        try {
+            reply = pipes.read(maxSize, target);
+        } catch (ReplyDiscardedException e) {
+            // The handler stays in service: the next call may write only once this write is done.
+            awaitWrite(written);
+            throw e;
+        }
+        awaitWrite(written);
+        return reply;
+    }
+
+    private static void awaitWrite(CompletableFuture<Void> written) throws IOException {
         try {
             // A handler that replied before reading everything is stuck on its contract; the
             // caller's deadline kills it, which fails the write and ends this wait.
@@ -197,7 +210,6 @@ public final class HandlerProcess {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while writing the request");
         }
-        return reply;
     }
 
     /**
