@@ -27,7 +27,7 @@ import io.github.umdosgi.itest.Waits;
 
 /**
  * The handler's environment is exactly the promised minimal one: PATH=/usr/local/bin:/usr/bin:/bin,
- * LANG=C, HOME=TMPDIR=the private directory, UMD_DRIVER, UMD_INSTANCE, and nothing of the JVM's own
+ * LANG=C, HOME=TMPDIR=the private directory, UMD_DRIVER, UMD_INSTANCE, UMD_PROTOCOL, and nothing of the JVM's own
  * environment unless the header allowlists it with {@code env}; the working directory is the
  * private directory. itest/pom.xml puts {@code UMD_TEST_SECRET=s3cr3t} into the test JVM's
  * environment (failsafe {@code environmentVariables}).
@@ -134,6 +134,7 @@ public class HandlerEnvironmentIT extends SecurityTestSupport {
         m.put("TMPDIR", dir.toString());
         m.put("UMD_DRIVER", driver);
         m.put("UMD_INSTANCE", "0");
+        m.put("UMD_PROTOCOL", "1");
         return m;
     }
 

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import io.github.umdosgi.api.DriverDescriptor;
 import io.github.umdosgi.api.UmdManager;
+import io.github.umdosgi.impl.frame.FrameCodec;
 
 /**
  * Parses {@code UMD-Driver: name;handler=path[;attr=value]*[, name2;...]}.
@@ -27,7 +28,7 @@ public final class DriverHeaderParser {
 
     static final Set<String> ATTRIBUTES = Set.of("handler", "sha256", "timeout", "start-timeout",
             "max-message", "instances", "post-start", "restart-intensity", "restart-period", "env", "wrapper",
-            "osname", "processor");
+            "osname", "processor", "protocol");
 
     /**
      * What a header declares for one platform.
@@ -142,6 +143,12 @@ public final class DriverHeaderParser {
         String handler = attributes.get("handler");
         if (handler == null) {
             throw new IllegalArgumentException("driver '" + name + "': the handler attribute is required");
+        }
+        if (attributes.containsKey("protocol")
+                && number(name, "protocol", attributes) != FrameCodec.PROTOCOL) {
+            throw new IllegalArgumentException("driver '" + name + "': protocol=" + attributes.get("protocol")
+                    + " is not spoken by this manager, which speaks protocol "
+                    + FrameCodec.PROTOCOL);
         }
         DriverDescriptor descriptor = DriverDescriptor.of(name, handler);
         // From here on, invalid values are rejected by DriverDescriptor with a message naming the driver.

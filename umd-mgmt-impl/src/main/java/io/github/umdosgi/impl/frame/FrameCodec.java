@@ -17,6 +17,15 @@ public final class FrameCodec {
     /** Bytes in the length prefix. */
     public static final int HEADER_SIZE = 4;
 
+    /**
+     * The version of the handler contract (this framing, one reply per
+     * request, exit at end of stdin) the manager speaks, given to every
+     * handler as {@code UMD_PROTOCOL}; a header may require it with
+     * {@code protocol=}. An incompatible contract would get a new number, so
+     * that either side can refuse the other with a reason.
+     */
+    public static final int PROTOCOL = 1;
+
     private FrameCodec() {
     }
 

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.github.umdosgi.impl.frame.FrameCodec;
+
 /**
  * The fixed, minimal environment a handler gets. Nothing of the JVM's own
  * environment is passed on, so secrets in it cannot leak to foreign code.
@@ -38,6 +40,7 @@ public final class HandlerEnvironment {
         env.put("TMPDIR", privateDirectory.toString());
         env.put("UMD_DRIVER", driverName);
         env.put("UMD_INSTANCE", Integer.toString(instance));
+        env.put("UMD_PROTOCOL", Integer.toString(FrameCodec.PROTOCOL));
         return env;
     }
 }

@@ -518,7 +518,8 @@ class DriverTest {
     void theWrapperRunsBeforeTheHandlerAndTheAllowlistPassesVariables() throws Exception {
         String jvmVariable = System.getenv().keySet().stream()
                 .filter(k -> k.matches("[A-Za-z_][A-Za-z0-9_]*"))
-                .filter(k -> !List.of("PATH", "LANG", "HOME", "TMPDIR", "UMD_DRIVER", "UMD_INSTANCE", "PWD", "SHLVL", "_")
+                .filter(k -> !List.of("PATH", "LANG", "HOME", "TMPDIR", "UMD_DRIVER", "UMD_INSTANCE", "UMD_PROTOCOL",
+                        "PWD", "SHLVL", "_")
                         .contains(k))
                 .sorted().findFirst().orElse(null);
         org.junit.jupiter.api.Assumptions.assumeTrue(jvmVariable != null);

@@ -198,6 +198,13 @@ class DriverHeaderParserTest {
     }
 
     @Test
+    void theProtocolAHeaderRequiresMustBeTheOneSpoken() {
+        assertEquals("h", DriverHeaderParser.parse("p;handler=h;protocol=1").get(0).descriptor().handler());
+        assertContains(error("p;handler=h;protocol=2"), "'p'", "protocol=2", "speaks protocol 1");
+        assertContains(error("p;handler=h;protocol=one"), "'p'", "protocol='one'", "positive integer");
+    }
+
+    @Test
     void partWithoutEqualsIsRefused() {
         assertContains(error("sample;handler=h;verbose"), "sample", "verbose", "key=value");
         assertContains(error("sample;handler=h;=x"), "key=value");

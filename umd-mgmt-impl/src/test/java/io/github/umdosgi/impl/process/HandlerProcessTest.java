@@ -181,7 +181,7 @@ public class HandlerProcessTest {
     void minimalEnvironmentIsWhatTheHandlerSees() throws Exception {
         Map<String, String> env = HandlerEnvironment.of("sample", 3, cwd, List.of());
         assertEquals(Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C", "HOME", cwd.toString(),
-                "TMPDIR", cwd.toString(), "UMD_DRIVER", "sample", "UMD_INSTANCE", "3"), env);
+                "TMPDIR", cwd.toString(), "UMD_DRIVER", "sample", "UMD_INSTANCE", "3", "UMD_PROTOCOL", "1"), env);
         HandlerProcess p = start(List.of("/usr/bin/env"), env);
         Process exited = p.onExit().get(10, TimeUnit.SECONDS);
         // env wrote to stdout (not stderr); read it back raw.
@@ -411,7 +411,7 @@ public class HandlerProcessTest {
     @Test
     void environmentAllowlistPassesOnlyNamedJvmVariablesAndNeverOverridesTheFixedOnes() {
         Map<String, String> jvm = System.getenv();
-        List<String> fixed = List.of("PATH", "LANG", "HOME", "TMPDIR", "UMD_DRIVER", "UMD_INSTANCE");
+        List<String> fixed = List.of("PATH", "LANG", "HOME", "TMPDIR", "UMD_DRIVER", "UMD_INSTANCE", "UMD_PROTOCOL");
         String passed = jvm.keySet().stream().filter(k -> !fixed.contains(k)).sorted().findFirst().orElse(null);
         org.junit.jupiter.api.Assumptions.assumeTrue(passed != null, "the JVM has no spare environment variable");
         String notPassed = jvm.keySet().stream().filter(k -> !fixed.contains(k) && !k.equals(passed))
