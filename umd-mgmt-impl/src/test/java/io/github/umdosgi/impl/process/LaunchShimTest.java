@@ -245,4 +245,22 @@ class LaunchShimTest {
         assertTrue(new String(refused.getInputStream().readAllBytes()).contains("no go from the manager"));
         assertTrue(Files.notExists(Path.of(marker + "2")));
     }
+
+    @Test
+    void whereProcCannotBeOpenedTheJdkStreamsReleaseTheShimAndCarryTheFrames() throws Exception {
+        // The fallback HandlerPipes.attach takes when /proc/PID/fd cannot be opened (another user, hidepid).
+        Process shim = new ProcessBuilder(SHIM.toAbsolutePath().toString(), "--sync",
+                Long.toString(ProcessHandle.current().pid()), "-", "/bin/cat").start();
+        JdkStreamPipes pipes = new JdkStreamPipes(shim);
+        try {
+            pipes.release();
+            pipes.write(java.nio.ByteBuffer.wrap(new byte[] {7, 8, 9}));
+            java.nio.ByteBuffer reply = pipes.read(16, io.github.umdosgi.impl.frame.ReplyTarget.NEW_ARRAY);
+            assertArrayEquals(new byte[] {7, 8, 9}, reply.array());
+            assertFalse(pipes.hasUnsolicitedOutput());
+        } finally {
+            pipes.close();
+            assertTrue(shim.waitFor(10, TimeUnit.SECONDS), "cat ends at end of stdin");
+        }
+    }
 }
