@@ -10,8 +10,26 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/types.h>
 #include <unistd.h>
+
+/*
+ * The handler contract these handlers are written for. The manager says which
+ * one it speaks in UMD_PROTOCOL (unset: started by hand). Returns 0 to go on;
+ * otherwise the reason is on stderr and the handler should exit with status 3.
+ */
+static inline int check_protocol(const char *self)
+{
+    const char *spoken = getenv("UMD_PROTOCOL");
+    if (spoken == NULL || strcmp(spoken, "1") == 0) {
+        return 0;
+    }
+    fprintf(stderr, "%s: written for umd protocol 1, but the manager speaks protocol %s\n", self, spoken);
+    return -1;
+}
 
 /* Bigger pipes cut round trips for large payloads; the default still works. */
 static inline void raise_pipe_size(int fd)

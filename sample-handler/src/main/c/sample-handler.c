@@ -73,6 +73,9 @@ int main(void)
 {
     /* A closed reply pipe should give EPIPE and a log line, not a silent death. */
     signal(SIGPIPE, SIG_IGN);
+    if (check_protocol("sample-handler") != 0) {
+        return 3;
+    }
     raise_pipe_size(0);
     raise_pipe_size(1);
     put_be32(reply, REPLY_SIZE);

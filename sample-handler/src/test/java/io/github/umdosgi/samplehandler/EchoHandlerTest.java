@@ -83,6 +83,20 @@ class EchoHandlerTest {
     }
 
     @Test
+    void refusesAManagerThatSpeaksAnotherProtocolAndServesTheOneItWasWrittenFor() throws Exception {
+        for (String handler : new String[] {"echo-handler", "sample-handler"}) {
+            try (HandlerProcess h = HandlerProcess.start(handler, java.util.Map.of("UMD_PROTOCOL", "2"))) {
+                assertEquals(3, h.waitForExit(), handler + " exits with status 3");
+            }
+        }
+        try (HandlerProcess h = HandlerProcess.start("echo-handler", java.util.Map.of("UMD_PROTOCOL", "1"))) {
+            h.writeFrame(new byte[] {5});
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {5}, h.readFrame());
+            assertEquals(0, h.closeInputAndWait());
+        }
+    }
+
+    @Test
     void exitsZeroOnEofWithoutRequests() throws Exception {
         try (HandlerProcess h = HandlerProcess.start("echo-handler")) {
             assertEquals(0, h.closeInputAndWait());

@@ -35,9 +35,14 @@ final class HandlerProcess implements AutoCloseable {
     }
 
     static HandlerProcess start(String name) throws IOException {
+        return start(name, java.util.Map.of());
+    }
+
+    /** With exactly this environment: handlers must not need one, so an empty one proves it. */
+    static HandlerProcess start(String name, java.util.Map<String, String> environment) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(binary(name).toAbsolutePath().toString());
-        // Handlers must not need an environment; an empty one proves it.
         pb.environment().clear();
+        pb.environment().putAll(environment);
         // Handler logs stay visible in the test output without a pipe to drain.
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         return new HandlerProcess(pb.start());
