@@ -542,7 +542,7 @@ final class Pass {
         // the manager's own launch shim from the measured bundle (parent-death signal, setsid, the
         // file identity check, exec through /proc/self/fd/N); the static guard for bundles without one
         java.util.Optional<Path> shim = launchShim();
-        List<String> managerGuard = shim.isEmpty() ? staticGuard : List.of(shim.get().toString(),
+        List<String> managerGuard = shim.isEmpty() ? staticGuard : List.of(shim.get().toString(), "--sync",
                 Long.toString(ProcessHandle.current().pid()), identity(handler), handler.toString());
         results.put("meta.manager_guard", managerGuard == staticGuard ? "pdeathsig-exec" : "umd-launch");
         recordSpawn("start.java.pb_like_manager", spawns, () -> managerLikeStart(managerGuard, privateDir));
@@ -611,7 +611,14 @@ final class Pass {
         env.put("TMPDIR", privateDir.toString());
         env.put("UMD_DRIVER", "bench");
         env.put("UMD_INSTANCE", "0");
-        return JavaEcho.start(builder);
+        env.put("UMD_PROTOCOL", "1");
+        JavaEcho echo = JavaEcho.start(builder);
+        if (command.contains("--sync")) {
+            // The shim waits for the manager's go byte (the manager first opens its own pipe ends
+            // through /proc, which this row leaves out).
+            echo.process().getOutputStream().write('G');
+        }
+        return echo;
     }
 
     @FunctionalInterface
