@@ -5,13 +5,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.util.function.Supplier;
 
 /**
  * The wire format of {@link FrameCodec} over channels, through two scratch
  * buffers a call brings: a small {@code head} for the header and small
  * payloads, so that a small frame costs one read or one write call, and a
- * direct {@code bulk} buffer that moves large payloads to and from heap
- * arrays without a native allocation per call. A direct payload or reply
+ * direct {@code bulk} buffer, asked for only when needed, that moves large
+ * payloads to and from heap arrays without a native allocation per call. A direct payload or reply
  * buffer is written or filled in place: no copy in the JVM at all.
  *
  * <p>Stateless; callers own the channels, the buffers and their
@@ -32,12 +33,12 @@ public final class FrameChannels {
      *
      * @param out the handler's stdin
      * @param head small scratch space, contents discarded
-     * @param bulk scratch space for a large heap payload, contents discarded
+     * @param bulk scratch space for a large heap payload, contents discarded; asked for only then
      * @param payload the payload, of a length the caller has already checked
      * @throws IOException the pipe failed
      */
-    public static void write(GatheringByteChannel out, ByteBuffer head, ByteBuffer bulk, ByteBuffer payload)
-            throws IOException {
+    public static void write(GatheringByteChannel out, ByteBuffer head, Supplier<ByteBuffer> bulk,
+            ByteBuffer payload) throws IOException {
         checkHead(head);
         int length = payload.remaining();
         head.clear().putInt(length);
@@ -53,12 +54,13 @@ public final class FrameChannels {
         } else {
             head.flip();
             writeFully(out, head);
+            ByteBuffer chunks = bulk.get();
             while (payload.hasRemaining()) {
-                bulk.clear();
-                int chunk = Math.min(bulk.remaining(), payload.remaining());
-                bulk.put(payload.slice().limit(chunk)).flip();
+                chunks.clear();
+                int chunk = Math.min(chunks.remaining(), payload.remaining());
+                chunks.put(payload.slice().limit(chunk)).flip();
                 payload.position(payload.position() + chunk);
-                writeFully(out, bulk);
+                writeFully(out, chunks);
             }
         }
     }
@@ -78,7 +80,7 @@ public final class FrameChannels {
      *
      * @param in the handler's stdout
      * @param head small scratch space; on return it holds any bytes read past the frame
-     * @param bulk scratch space for a large reply into a heap buffer
+     * @param bulk scratch space for a large reply into a heap buffer; asked for only then
      * @param maxSize the largest payload accepted, checked before the target is asked for a buffer
      * @param target gives the buffer the payload goes to
      * @return the buffer from {@code target}, filled: position at its limit
@@ -87,7 +89,7 @@ public final class FrameChannels {
      * @throws ReplyDiscardedException the target could not take the payload; it was read and dropped
      * @throws IOException the pipe failed
      */
-    public static ByteBuffer read(ReadableByteChannel in, ByteBuffer head, ByteBuffer bulk, int maxSize,
+    public static ByteBuffer read(ReadableByteChannel in, ByteBuffer head, Supplier<ByteBuffer> bulk, int maxSize,
             ReplyTarget target) throws IOException {
         checkHead(head);
         head.clear();
@@ -104,7 +106,6 @@ public final class FrameChannels {
             throw new FrameTooLargeException(length, maxSize);
         }
         ByteBuffer into = target.forLength((int) length);
-        ByteBuffer sink = into != null ? into : bulk;
         int inHead = (int) Math.min(head.remaining(), length);
         if (into != null) {
             into.put(head.slice().limit(inHead));
@@ -114,8 +115,9 @@ public final class FrameChannels {
         if (missing > 0) {
             head.limit(head.position());
         }
+        ByteBuffer chunks = missing > 0 && (into == null || !into.isDirect()) ? bulk.get() : null;
         while (missing > 0) {
-            ByteBuffer chunk = into != null && into.isDirect() ? into : bulk.clear();
+            ByteBuffer chunk = chunks == null ? into : chunks.clear();
             chunk.limit((int) Math.min(chunk.limit(), chunk.position() + missing));
             int n = in.read(chunk);
             if (n < 0) {
@@ -123,8 +125,8 @@ public final class FrameChannels {
                         + (length - missing) + " bytes");
             }
             missing -= n;
-            if (chunk == bulk && into != null) {
-                into.put(bulk.flip());
+            if (chunk == chunks && into != null) {
+                into.put(chunks.flip());
             }
         }
         if (into == null) {
@@ -138,12 +140,12 @@ public final class FrameChannels {
      *
      * @param in the handler's stdout
      * @param head small scratch space; on return it holds any bytes read past the frame
-     * @param bulk scratch space for a large reply
+     * @param bulk scratch space for a large reply; asked for only then
      * @param maxSize the largest payload accepted
      * @return the payload
-     * @throws IOException as {@link #read(ReadableByteChannel, ByteBuffer, ByteBuffer, int, ReplyTarget)}
+     * @throws IOException as {@link #read(ReadableByteChannel, ByteBuffer, Supplier, int, ReplyTarget)}
      */
-    public static byte[] read(ReadableByteChannel in, ByteBuffer head, ByteBuffer bulk, int maxSize)
+    public static byte[] read(ReadableByteChannel in, ByteBuffer head, Supplier<ByteBuffer> bulk, int maxSize)
             throws IOException {
         return read(in, head, bulk, maxSize, ReplyTarget.NEW_ARRAY).array();
     }

@@ -86,7 +86,7 @@ final class ProcFdPipes implements HandlerPipes {
     public void write(ByteBuffer payload) throws IOException {
         ScratchBuffers.Scratch scratch = buffers.take();
         try {
-            FrameChannels.write(writer, scratch.head(), scratch.bulk(), payload);
+            FrameChannels.write(writer, scratch.head(), scratch::bulk, payload);
         } catch (ClosedByInterruptException e) {
             throw interrupted("writing the request", e);
         } finally {
@@ -98,7 +98,7 @@ final class ProcFdPipes implements HandlerPipes {
     public ByteBuffer read(int maxSize, ReplyTarget target) throws IOException {
         ScratchBuffers.Scratch scratch = buffers.take();
         try {
-            ByteBuffer reply = FrameChannels.read(reader, scratch.head(), scratch.bulk(), maxSize, target);
+            ByteBuffer reply = FrameChannels.read(reader, scratch.head(), scratch::bulk, maxSize, target);
             stray |= scratch.head().hasRemaining();
             return reply;
         } catch (ClosedByInterruptException e) {

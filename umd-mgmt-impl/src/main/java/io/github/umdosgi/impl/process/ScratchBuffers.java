@@ -15,13 +15,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ScratchBuffers {
 
     /**
-     * One call's scratch space.
-     *
-     * @param head a heap buffer of {@link #HEAD_SIZE} bytes: header and small payloads, moved by the
-     *        JDK's stream calls, which copy up to 8 KiB through the C stack without allocating
-     * @param bulk a direct buffer of {@link #BULK_SIZE} bytes: large payloads of heap arrays
+     * One call's scratch space: a heap buffer of {@link #HEAD_SIZE} bytes for
+     * the header and small payloads, moved by the JDK's stream calls, which
+     * copy up to 8 KiB through the C stack without allocating; and a direct
+     * buffer of {@link #BULK_SIZE} bytes for large payloads of heap arrays,
+     * allocated on first use, so small calls never pay for one. Confined to
+     * the call that took it.
      */
-    public record Scratch(ByteBuffer head, ByteBuffer bulk) {
+    public static final class Scratch {
+        private final ByteBuffer head = ByteBuffer.allocate(HEAD_SIZE);
+        private ByteBuffer bulk;
+
+        /** @return the small heap buffer */
+        public ByteBuffer head() {
+            return head;
+        }
+
+        /** @return the large direct buffer */
+        public ByteBuffer bulk() {
+            if (bulk == null) {
+                bulk = ByteBuffer.allocateDirect(BULK_SIZE);
+            }
+            return bulk;
+        }
     }
 
     /** The JDK's stream calls copy up to this many bytes through a stack buffer. */
@@ -43,7 +59,7 @@ public final class ScratchBuffers {
     public Scratch take() {
         Scratch scratch = free.poll();
         if (scratch == null) {
-            return new Scratch(ByteBuffer.allocate(HEAD_SIZE), ByteBuffer.allocateDirect(BULK_SIZE));
+            return new Scratch();
         }
         pooled.decrementAndGet();
         return scratch;

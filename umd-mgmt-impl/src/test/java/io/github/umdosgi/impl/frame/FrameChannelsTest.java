@@ -66,7 +66,7 @@ class FrameChannelsTest {
         return CompletableFuture.runAsync(() -> {
             try {
                 for (ByteBuffer p : payloads) {
-                    FrameChannels.write(pipe.sink(), writeHead, writeBulk, p);
+                    FrameChannels.write(pipe.sink(), writeHead, () -> writeBulk, p);
                     assertFalse(p.hasRemaining(), "the payload was consumed");
                 }
             } catch (IOException e) {
@@ -84,7 +84,7 @@ class FrameChannelsTest {
         CompletableFuture<Void> written = writeAsync(buffer(payload, directPayload), ByteBuffer.wrap(new byte[] {42}));
         ByteBuffer reply = directReply ? ByteBuffer.allocateDirect(size + 10) : ByteBuffer.allocate(size + 10);
         reply.position(3);
-        ByteBuffer filled = FrameChannels.read(pipe.source(), head, bulk, size, ReplyTarget.into(reply));
+        ByteBuffer filled = FrameChannels.read(pipe.source(), head, () -> bulk, size, ReplyTarget.into(reply));
         assertEquals(3 + size, filled.position());
         assertEquals(3, reply.position(), "the caller's buffer itself is left alone");
         byte[] got = new byte[size];
@@ -109,21 +109,35 @@ class FrameChannelsTest {
     void aFreshArrayHoldsExactlyTheReply() throws Exception {
         byte[] payload = randomBytes(300_000, 7);
         CompletableFuture<Void> written = writeAsync(ByteBuffer.wrap(payload));
-        assertArrayEquals(payload, FrameChannels.read(pipe.source(), head, bulk, 1 << 20));
+        assertArrayEquals(payload, FrameChannels.read(pipe.source(), head, () -> bulk, 1 << 20));
         written.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void smallFramesNeverAskForTheBulkBuffer() throws IOException {
+        java.util.function.Supplier<ByteBuffer> none = () -> {
+            throw new AssertionError("a small frame asked for the bulk buffer");
+        };
+        FrameChannels.write(pipe.sink(), ByteBuffer.allocate(8192), none, ByteBuffer.wrap(new byte[8000]));
+        assertEquals(8000, FrameChannels.read(pipe.source(), head, none, 1 << 20).length);
+        ByteBuffer direct = ByteBuffer.allocateDirect(100_000);
+        CompletableFuture<Void> written = writeAsync(ByteBuffer.allocateDirect(100_000));
+        FrameChannels.read(pipe.source(), head, none, 1 << 20, ReplyTarget.into(direct));
+        assertEquals(0, direct.position(), "filled through a duplicate; the caller's buffer is left alone");
+        CompletableFuture.allOf(written).join();
     }
 
     @Test
     void bytesReadPastTheFrameStayInTheHead() throws IOException {
         send(new byte[] {0, 0, 0, 2, 7, 8, 0, 0, 0, 1, 9});
-        assertArrayEquals(new byte[] {7, 8}, FrameChannels.read(pipe.source(), head, bulk, 100));
+        assertArrayEquals(new byte[] {7, 8}, FrameChannels.read(pipe.source(), head, () -> bulk, 100));
         assertEquals(5, head.remaining(), "the unsolicited second frame is reported");
     }
 
     @Test
     void aFrameReadToItsEndLeavesNothing() throws IOException {
         send(new byte[] {0, 0, 0, 3, 1, 2, 3});
-        assertArrayEquals(new byte[] {1, 2, 3}, FrameChannels.read(pipe.source(), head, bulk, 100));
+        assertArrayEquals(new byte[] {1, 2, 3}, FrameChannels.read(pipe.source(), head, () -> bulk, 100));
         assertFalse(head.hasRemaining());
     }
 
@@ -133,10 +147,10 @@ class FrameChannelsTest {
         CompletableFuture<Void> written = writeAsync(ByteBuffer.wrap(big), ByteBuffer.wrap(new byte[] {5, 6}));
         ByteBuffer small = ByteBuffer.allocateDirect(1000);
         ReplyDiscardedException e = assertThrows(ReplyDiscardedException.class,
-                () -> FrameChannels.read(pipe.source(), head, bulk, 1 << 20, ReplyTarget.into(small)));
+                () -> FrameChannels.read(pipe.source(), head, () -> bulk, 1 << 20, ReplyTarget.into(small)));
         assertEquals(100_000, e.length());
         assertEquals(0, small.position());
-        ByteBuffer next = FrameChannels.read(pipe.source(), head, bulk, 1 << 20, ReplyTarget.into(small));
+        ByteBuffer next = FrameChannels.read(pipe.source(), head, () -> bulk, 1 << 20, ReplyTarget.into(small));
         assertSame(2, next.position());
         assertEquals(5, small.get(0));
         assertEquals(6, small.get(1));
@@ -147,7 +161,7 @@ class FrameChannelsTest {
     void aForgedLengthIsRefusedBeforeTheTargetIsAsked() throws IOException {
         send(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
         FrameTooLargeException e = assertThrows(FrameTooLargeException.class,
-                () -> FrameChannels.read(pipe.source(), head, bulk, 1 << 20, length -> {
+                () -> FrameChannels.read(pipe.source(), head, () -> bulk, 1 << 20, length -> {
                     throw new AssertionError("asked for " + length + " bytes");
                 }));
         assertTrue(e.getMessage().contains("4294967295"), e.getMessage());
@@ -157,7 +171,7 @@ class FrameChannelsTest {
     void endOfStreamBeforeAndInsideAFrameAreTyped() throws IOException {
         pipe.sink().close();
         EOFException before = assertThrows(EOFException.class,
-                () -> FrameChannels.read(pipe.source(), head, bulk, 10));
+                () -> FrameChannels.read(pipe.source(), head, () -> bulk, 10));
         assertEquals("end of stream before a reply", before.getMessage());
 
         for (byte[] wire : new byte[][] {{0, 0, 0, 9, 1, 2}, {0, 0}, {0, 1, 0, 0, 1, 2, 3}}) {
@@ -165,7 +179,7 @@ class FrameChannelsTest {
             other.sink().write(ByteBuffer.wrap(wire));
             other.sink().close();
             EOFException inside = assertThrows(EOFException.class,
-                    () -> FrameChannels.read(other.source(), head, bulk, 1 << 20, ReplyTarget.into(
+                    () -> FrameChannels.read(other.source(), head, () -> bulk, 1 << 20, ReplyTarget.into(
                             ByteBuffer.allocateDirect(1 << 17))));
             String where = wire.length == 2 ? "frame header after 2 bytes" : "after " + (wire.length - 4) + " bytes";
             assertTrue(inside.getMessage().contains(where), inside.getMessage());
@@ -176,8 +190,8 @@ class FrameChannelsTest {
     @Test
     void aTooSmallHeadIsRefused() {
         assertThrows(IllegalArgumentException.class,
-                () -> FrameChannels.read(pipe.source(), ByteBuffer.allocate(8), bulk, 10));
+                () -> FrameChannels.read(pipe.source(), ByteBuffer.allocate(8), () -> bulk, 10));
         assertThrows(IllegalArgumentException.class,
-                () -> FrameChannels.write(pipe.sink(), ByteBuffer.allocate(8), bulk, ByteBuffer.allocate(1)));
+                () -> FrameChannels.write(pipe.sink(), ByteBuffer.allocate(8), () -> bulk, ByteBuffer.allocate(1)));
     }
 }
