@@ -39,12 +39,17 @@ public final class HandlerProcess {
     private volatile boolean killedByUs;
 
     /**
-     * Requests up to this size are written before the reply is read: with the
-     * pipe empty between calls they fit into its buffer (64 KiB by default),
-     * so the write cannot block even if the handler answers while reading.
-     * Larger ones are written by a pool thread while the caller reads.
+     * Requests up to this size are written before the reply is read; larger
+     * ones by a pool thread while the caller reads. A handler that keeps the
+     * contract reads the whole request before it replies, so any size would do
+     * for it; this bound also serves one that echoes while it reads (such as
+     * {@code cat}): the request then fits into the two pipes between calls
+     * (64 KiB each by default) plus the few bytes the handler holds while
+     * copying. Handing the write to a pool thread costs a thread wake-up per
+     * call, which at 128 KiB is a quarter of the round trip (measured in
+     * docs/PERFORMANCE.md).
      */
-    static final int INLINE_WRITE_LIMIT = (64 << 10) - FrameCodec.HEADER_SIZE;
+    static final int INLINE_WRITE_LIMIT = 128 << 10;
 
     private HandlerProcess(Process process, HandlerPipes pipes, StderrDrain.Source stderr, String label,
             boolean sessionLeader) {

@@ -583,6 +583,17 @@ class DriverTest {
     }
 
     @Test
+    void aRequestAtTheInlineWriteLimitToAHandlerThatRepliesWhileReadingDoesNotDeadlock() throws Exception {
+        // Written by the caller before it reads: it must fit into the two pipes and cat's own buffer.
+        Driver d = loaded("echo", DriverDescriptor.of("echo", "bin/cat"));
+        for (int size : new int[] {(64 << 10) - 4, 64 << 10, 128 << 10, (128 << 10) + 1}) {
+            byte[] request = new byte[size];
+            new Random(size).nextBytes(request);
+            assertArrayEquals(request, d.call(request, Duration.ofSeconds(10)), "size " + size);
+        }
+    }
+
+    @Test
     void theCallRightAfterAnOperatorKillRestartsTheHandler() throws Exception {
         // UmdManager.kill: "the next call restarts them" - also when it comes at once.
         Driver d = loaded("echo", DriverDescriptor.of("echo", "bin/cat"));
