@@ -135,21 +135,6 @@ public final class FrameChannels {
         return into;
     }
 
-    /**
-     * Reads one frame into a fresh array.
-     *
-     * @param in the handler's stdout
-     * @param head small scratch space; on return it holds any bytes read past the frame
-     * @param bulk scratch space for a large reply; asked for only then
-     * @param maxSize the largest payload accepted
-     * @return the payload
-     * @throws IOException as {@link #read(ReadableByteChannel, ByteBuffer, Supplier, int, ReplyTarget)}
-     */
-    public static byte[] read(ReadableByteChannel in, ByteBuffer head, Supplier<ByteBuffer> bulk, int maxSize)
-            throws IOException {
-        return read(in, head, bulk, maxSize, ReplyTarget.NEW_ARRAY).array();
-    }
-
     private static void checkHead(ByteBuffer head) {
         if (head.capacity() < MIN_BUFFER) {
             throw new IllegalArgumentException("head buffer of " + head.capacity() + " bytes; need " + MIN_BUFFER);

@@ -30,17 +30,6 @@ public final class FrameCodec {
     }
 
     /**
-     * Writes one frame and flushes it.
-     *
-     * @param out the handler's stdin
-     * @param payload the payload, of any length the caller has already checked
-     * @throws IOException the pipe failed
-     */
-    public static void write(OutputStream out, byte[] payload) throws IOException {
-        write(out, ByteBuffer.wrap(payload));
-    }
-
-    /**
      * Writes one frame from the payload's position to its limit and flushes
      * it, leaving the payload's position at its limit.
      *
@@ -65,21 +54,6 @@ public final class FrameCodec {
             }
         }
         out.flush();
-    }
-
-    /**
-     * Reads one frame. The declared length is checked against {@code maxSize}
-     * before anything is allocated, so a forged length cannot exhaust memory.
-     *
-     * @param in the handler's stdout
-     * @param maxSize the largest payload accepted
-     * @return the payload
-     * @throws EOFException the stream ended before a whole frame arrived
-     * @throws FrameTooLargeException the declared length exceeds {@code maxSize}
-     * @throws IOException the pipe failed
-     */
-    public static byte[] read(InputStream in, int maxSize) throws IOException {
-        return read(in, maxSize, ReplyTarget.NEW_ARRAY).array();
     }
 
     /**

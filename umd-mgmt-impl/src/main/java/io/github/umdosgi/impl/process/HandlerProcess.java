@@ -144,19 +144,6 @@ public final class HandlerProcess {
     }
 
     /**
-     * Writes one request frame and reads one reply frame into a fresh array.
-     *
-     * @param request the request payload
-     * @param maxSize the largest reply accepted
-     * @param writers the pool for large writes
-     * @return the reply
-     * @throws IOException as {@link #call(ByteBuffer, int, ReplyTarget, Executor)}
-     */
-    public byte[] call(byte[] request, int maxSize, Executor writers) throws IOException {
-        return call(ByteBuffer.wrap(request), maxSize, ReplyTarget.NEW_ARRAY, writers).array();
-    }
-
-    /**
      * Writes one request frame and reads one reply frame. A large request is
      * written by a pool thread while this thread reads, so a handler that
      * replies while still reading cannot deadlock the two pipes.

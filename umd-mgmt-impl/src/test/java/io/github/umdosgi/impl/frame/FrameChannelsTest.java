@@ -44,6 +44,11 @@ class FrameChannelsTest {
         pipe.source().close();
     }
 
+    private static byte[] readArray(java.nio.channels.ReadableByteChannel in, ByteBuffer head,
+            java.util.function.Supplier<ByteBuffer> bulk, int maxSize) throws IOException {
+        return FrameChannels.read(in, head, bulk, maxSize, ReplyTarget.NEW_ARRAY).array();
+    }
+
     private static byte[] randomBytes(int size, long seed) {
         byte[] bytes = new byte[size];
         new Random(seed).nextBytes(bytes);
@@ -101,7 +106,7 @@ class FrameChannelsTest {
         pipe.sink().close();
         rest.write(Channels.newInputStream(pipe.source()).readAllBytes());
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        FrameCodec.write(expected, new byte[] {42});
+        FrameCodec.write(expected, ByteBuffer.wrap(new byte[] {42}));
         assertArrayEquals(expected.toByteArray(), rest.toByteArray());
     }
 
@@ -109,7 +114,7 @@ class FrameChannelsTest {
     void aFreshArrayHoldsExactlyTheReply() throws Exception {
         byte[] payload = randomBytes(300_000, 7);
         CompletableFuture<Void> written = writeAsync(ByteBuffer.wrap(payload));
-        assertArrayEquals(payload, FrameChannels.read(pipe.source(), head, () -> bulk, 1 << 20));
+        assertArrayEquals(payload, readArray(pipe.source(), head, () -> bulk, 1 << 20));
         written.get(30, TimeUnit.SECONDS);
     }
 
@@ -119,7 +124,7 @@ class FrameChannelsTest {
             throw new AssertionError("a small frame asked for the bulk buffer");
         };
         FrameChannels.write(pipe.sink(), ByteBuffer.allocate(8192), none, ByteBuffer.wrap(new byte[8000]));
-        assertEquals(8000, FrameChannels.read(pipe.source(), head, none, 1 << 20).length);
+        assertEquals(8000, readArray(pipe.source(), head, none, 1 << 20).length);
         ByteBuffer direct = ByteBuffer.allocateDirect(100_000);
         CompletableFuture<Void> written = writeAsync(ByteBuffer.allocateDirect(100_000));
         FrameChannels.read(pipe.source(), head, none, 1 << 20, ReplyTarget.into(direct));
@@ -130,14 +135,14 @@ class FrameChannelsTest {
     @Test
     void bytesReadPastTheFrameStayInTheHead() throws IOException {
         send(new byte[] {0, 0, 0, 2, 7, 8, 0, 0, 0, 1, 9});
-        assertArrayEquals(new byte[] {7, 8}, FrameChannels.read(pipe.source(), head, () -> bulk, 100));
+        assertArrayEquals(new byte[] {7, 8}, readArray(pipe.source(), head, () -> bulk, 100));
         assertEquals(5, head.remaining(), "the unsolicited second frame is reported");
     }
 
     @Test
     void aFrameReadToItsEndLeavesNothing() throws IOException {
         send(new byte[] {0, 0, 0, 3, 1, 2, 3});
-        assertArrayEquals(new byte[] {1, 2, 3}, FrameChannels.read(pipe.source(), head, () -> bulk, 100));
+        assertArrayEquals(new byte[] {1, 2, 3}, readArray(pipe.source(), head, () -> bulk, 100));
         assertFalse(head.hasRemaining());
     }
 
@@ -171,7 +176,7 @@ class FrameChannelsTest {
     void endOfStreamBeforeAndInsideAFrameAreTyped() throws IOException {
         pipe.sink().close();
         EOFException before = assertThrows(EOFException.class,
-                () -> FrameChannels.read(pipe.source(), head, () -> bulk, 10));
+                () -> readArray(pipe.source(), head, () -> bulk, 10));
         assertEquals("end of stream before a reply", before.getMessage());
 
         for (byte[] wire : new byte[][] {{0, 0, 0, 9, 1, 2}, {0, 0}, {0, 1, 0, 0, 1, 2, 3}}) {
@@ -190,7 +195,7 @@ class FrameChannelsTest {
     @Test
     void aTooSmallHeadIsRefused() {
         assertThrows(IllegalArgumentException.class,
-                () -> FrameChannels.read(pipe.source(), ByteBuffer.allocate(8), () -> bulk, 10));
+                () -> readArray(pipe.source(), ByteBuffer.allocate(8), () -> bulk, 10));
         assertThrows(IllegalArgumentException.class,
                 () -> FrameChannels.write(pipe.sink(), ByteBuffer.allocate(8), () -> bulk, ByteBuffer.allocate(1)));
     }

@@ -27,6 +27,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class FrameCodecTest {
 
+    /** The byte[] form, through the buffer API the manager uses. */
+    private static void write(java.io.OutputStream out, byte[] payload) throws IOException {
+        FrameCodec.write(out, java.nio.ByteBuffer.wrap(payload));
+    }
+
+    private static byte[] read(InputStream in, int maxSize) throws IOException {
+        return FrameCodec.read(in, maxSize, ReplyTarget.NEW_ARRAY).array();
+    }
+
     private static byte[] randomBytes(int size, long seed) {
         byte[] bytes = new byte[size];
         new Random(seed).nextBytes(bytes);
@@ -35,7 +44,7 @@ class FrameCodecTest {
 
     private static byte[] encode(byte[] payload) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        FrameCodec.write(out, payload);
+        write(out, payload);
         return out.toByteArray();
     }
 
@@ -47,7 +56,7 @@ class FrameCodecTest {
         assertEquals(FrameCodec.HEADER_SIZE + size, wire.length);
 
         ByteArrayInputStream in = new ByteArrayInputStream(wire);
-        assertArrayEquals(payload, FrameCodec.read(in, size));
+        assertArrayEquals(payload, read(in, size));
         assertEquals(-1, in.read(), "read must consume exactly one frame");
     }
 
@@ -61,13 +70,13 @@ class FrameCodecTest {
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try {
             Future<?> written = writer.submit(() -> {
-                FrameCodec.write(out, payload);
-                FrameCodec.write(out, new byte[] {42});
+                write(out, payload);
+                write(out, new byte[] {42});
                 out.close();
                 return null;
             });
-            assertArrayEquals(payload, FrameCodec.read(in, 1 << 20));
-            assertArrayEquals(new byte[] {42}, FrameCodec.read(in, 1 << 20));
+            assertArrayEquals(payload, read(in, 1 << 20));
+            assertArrayEquals(new byte[] {42}, read(in, 1 << 20));
             written.get(10, TimeUnit.SECONDS);
             assertEquals(-1, in.read());
         } finally {
@@ -80,13 +89,13 @@ class FrameCodecTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[][] payloads = {{}, {1}, randomBytes(300, 1), {}, randomBytes(70_000, 2)};
         for (byte[] p : payloads) {
-            FrameCodec.write(out, p);
+            write(out, p);
         }
         InputStream in = new ByteArrayInputStream(out.toByteArray());
         for (byte[] p : payloads) {
-            assertArrayEquals(p, FrameCodec.read(in, 100_000));
+            assertArrayEquals(p, read(in, 100_000));
         }
-        assertThrows(EOFException.class, () -> FrameCodec.read(in, 100_000));
+        assertThrows(EOFException.class, () -> read(in, 100_000));
     }
 
     @Test
@@ -108,7 +117,7 @@ class FrameCodecTest {
         wire[2] = 1;
         wire[3] = 2;
         wire[4] = 99;
-        byte[] payload = FrameCodec.read(new ByteArrayInputStream(wire), 258);
+        byte[] payload = read(new ByteArrayInputStream(wire), 258);
         assertEquals(258, payload.length);
         assertEquals(99, payload[0]);
     }
@@ -116,14 +125,14 @@ class FrameCodecTest {
     @Test
     void payloadOfExactlyMaxSizeIsAccepted() throws IOException {
         byte[] payload = randomBytes(1024, 5);
-        assertArrayEquals(payload, FrameCodec.read(new ByteArrayInputStream(encode(payload)), 1024));
+        assertArrayEquals(payload, read(new ByteArrayInputStream(encode(payload)), 1024));
     }
 
     @Test
     void payloadOneOverMaxSizeIsRefused() throws IOException {
         byte[] wire = encode(new byte[1025]);
         FrameTooLargeException e = assertThrows(FrameTooLargeException.class,
-                () -> FrameCodec.read(new ByteArrayInputStream(wire), 1024));
+                () -> read(new ByteArrayInputStream(wire), 1024));
         assertTrue(e.getMessage().contains("1025"), e.getMessage());
         assertTrue(e.getMessage().contains("1024"), e.getMessage());
     }
@@ -134,12 +143,12 @@ class FrameCodecTest {
         // length to allocate 4 GiB (OutOfMemoryError); neither may happen.
         byte[] wire = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
         FrameTooLargeException e = assertThrows(FrameTooLargeException.class,
-                () -> FrameCodec.read(new ByteArrayInputStream(wire), 1024));
+                () -> read(new ByteArrayInputStream(wire), 1024));
         assertTrue(e.getMessage().contains("4294967295"), "declared length as unsigned: " + e.getMessage());
 
         byte[] signBit = {(byte) 0x80, 0, 0, 0};
         assertThrows(FrameTooLargeException.class,
-                () -> FrameCodec.read(new ByteArrayInputStream(signBit), Integer.MAX_VALUE));
+                () -> read(new ByteArrayInputStream(signBit), Integer.MAX_VALUE));
     }
 
     @Test
@@ -147,21 +156,21 @@ class FrameCodecTest {
         // The check comes right after the header: nothing beyond it is read.
         byte[] wire = {0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 1, 2, 3};
         ByteArrayInputStream in = new ByteArrayInputStream(wire);
-        assertThrows(FrameTooLargeException.class, () -> FrameCodec.read(in, 1024));
+        assertThrows(FrameTooLargeException.class, () -> read(in, 1024));
         assertEquals(3, in.available());
     }
 
     @Test
     void emptyStreamIsEofBeforeReply() {
         EOFException e = assertThrows(EOFException.class,
-                () -> FrameCodec.read(new ByteArrayInputStream(new byte[0]), 1024));
+                () -> read(new ByteArrayInputStream(new byte[0]), 1024));
         assertTrue(e.getMessage().contains("before a reply"), e.getMessage());
     }
 
     @Test
     void truncatedHeaderIsEofSayingWhere() {
         EOFException e = assertThrows(EOFException.class,
-                () -> FrameCodec.read(new ByteArrayInputStream(new byte[] {0, 0}), 1024));
+                () -> read(new ByteArrayInputStream(new byte[] {0, 0}), 1024));
         assertTrue(e.getMessage().contains("header"), e.getMessage());
         assertTrue(e.getMessage().contains("after 2 bytes"), e.getMessage());
     }
@@ -170,7 +179,7 @@ class FrameCodecTest {
     void truncatedPayloadIsEofSayingWhere() throws IOException {
         byte[] wire = Arrays.copyOf(encode(randomBytes(100, 3)), 4 + 37);
         EOFException e = assertThrows(EOFException.class,
-                () -> FrameCodec.read(new ByteArrayInputStream(wire), 1024));
+                () -> read(new ByteArrayInputStream(wire), 1024));
         assertTrue(e.getMessage().contains("payload"), e.getMessage());
         assertTrue(e.getMessage().contains("100 bytes"), e.getMessage());
         assertTrue(e.getMessage().contains("after 37 bytes"), e.getMessage());
@@ -181,10 +190,10 @@ class FrameCodecTest {
         // Through a BufferedOutputStream nothing would reach the pipe without a flush.
         PipedInputStream in = new PipedInputStream(1 << 16);
         java.io.BufferedOutputStream out = new java.io.BufferedOutputStream(new PipedOutputStream(in), 1 << 16);
-        FrameCodec.write(out, new byte[] {1, 2, 3});
+        write(out, new byte[] {1, 2, 3});
         CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
             try {
-                return FrameCodec.read(in, 10);
+                return read(in, 10);
             } catch (IOException e) {
                 throw new RuntimeException(e);
             }
@@ -210,7 +219,7 @@ class FrameCodecTest {
             InputStream in = new ByteArrayInputStream(junk);
             try {
                 while (true) {
-                    byte[] payload = FrameCodec.read(in, 64);
+                    byte[] payload = read(in, 64);
                     assertTrue(payload.length <= 64);
                     frames++;
                 }
@@ -251,6 +260,6 @@ class FrameCodecTest {
         ReplyDiscardedException dropped = assertThrows(ReplyDiscardedException.class,
                 () -> FrameCodec.read(in, 1 << 20, ReplyTarget.into(tooSmall)));
         assertEquals(2, dropped.length());
-        assertArrayEquals(payload, FrameCodec.read(in, 1 << 20), "the next frame is intact");
+        assertArrayEquals(payload, read(in, 1 << 20), "the next frame is intact");
     }
 }

@@ -96,6 +96,13 @@ public class HandlerProcessTest {
     }
 
     /** Dead: gone, or a zombie nobody reaps (a container's pid 1 may not reap orphans). */
+    /** The byte[] form of a call, through the buffer API the manager uses. */
+    static byte[] call(HandlerProcess p, byte[] request, int maxSize, java.util.concurrent.Executor writers)
+            throws IOException {
+        return p.call(java.nio.ByteBuffer.wrap(request), maxSize, io.github.umdosgi.impl.frame.ReplyTarget.NEW_ARRAY,
+                writers).array();
+    }
+
     public static boolean isDead(long pid) {
         if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
             try {
@@ -142,7 +149,7 @@ public class HandlerProcessTest {
             byte[] payload = new byte[size];
             random.nextBytes(payload);
             // Larger than a pipe buffer: call() writes from a pool thread while it reads.
-            byte[] reply = p.call(payload, 1 << 20, spawner.workers());
+            byte[] reply = HandlerProcessTest.call(p, payload, 1 << 20, spawner.workers());
             assertArrayEquals(payload, reply, "size " + size);
             assertFalse(p.hasUnsolicitedOutput());
         }
@@ -225,7 +232,7 @@ public class HandlerProcessTest {
         await("the forked child is dead too", () -> isDead(child));
         assertEquals("was killed by signal 9", p.describeExit(Duration.ofSeconds(5)));
         // A caller fails rather than blocking forever: the pipe's writer is dead.
-        assertThrows(IOException.class, () -> p.call(new byte[0], 1024, spawner.workers()));
+        assertThrows(IOException.class, () -> HandlerProcessTest.call(p, new byte[0], 1024, spawner.workers()));
         p.kill(); // idempotent
     }
 
@@ -241,7 +248,7 @@ public class HandlerProcessTest {
             p.kill();
         });
         killer.start();
-        assertThrows(IOException.class, () -> p.call(new byte[0], 1024, spawner.workers()));
+        assertThrows(IOException.class, () -> HandlerProcessTest.call(p, new byte[0], 1024, spawner.workers()));
         killer.join();
     }
 
@@ -319,7 +326,7 @@ public class HandlerProcessTest {
     @Test
     void noUnsolicitedOutputFromAQuietHandler() throws Exception {
         HandlerProcess p = start(List.of(cat.toString()), env());
-        assertArrayEquals(new byte[] {1, 2, 3}, p.call(new byte[] {1, 2, 3}, 16, spawner.workers()));
+        assertArrayEquals(new byte[] {1, 2, 3}, HandlerProcessTest.call(p, new byte[] {1, 2, 3}, 16, spawner.workers()));
         Thread.sleep(100);
         assertFalse(p.hasUnsolicitedOutput());
     }
@@ -327,7 +334,7 @@ public class HandlerProcessTest {
     @Test
     void handlerExitingWithoutReplyIsEof() throws Exception {
         HandlerProcess p = sh("head -c 2 >/dev/null; exit 7");
-        EOFException e = assertThrows(EOFException.class, () -> p.call(new byte[] {9, 9, 9, 9}, 1024, spawner.workers()));
+        EOFException e = assertThrows(EOFException.class, () -> HandlerProcessTest.call(p, new byte[] {9, 9, 9, 9}, 1024, spawner.workers()));
         assertTrue(e.getMessage().contains("before a reply"), e.getMessage());
         assertEquals("exited with status 7", p.describeExit(Duration.ofSeconds(5)));
     }
@@ -335,7 +342,7 @@ public class HandlerProcessTest {
     @Test
     void forgedReplyLengthIsRefused() throws Exception {
         HandlerProcess p = sh("head -c 5 >/dev/null; printf '\\377\\377\\377\\377'; exec cat");
-        assertThrows(FrameTooLargeException.class, () -> p.call(new byte[] {1}, 1 << 20, spawner.workers()));
+        assertThrows(FrameTooLargeException.class, () -> HandlerProcessTest.call(p, new byte[] {1}, 1 << 20, spawner.workers()));
     }
 
     @Test
@@ -345,7 +352,7 @@ public class HandlerProcessTest {
         // The first write into a pipe without reader raises EPIPE (the JVM ignores SIGPIPE).
         assertThrows(IOException.class, () -> {
             for (int i = 0; i < 100; i++) {
-                p.call(new byte[70_000], 16, spawner.workers());
+                HandlerProcessTest.call(p, new byte[70_000], 16, spawner.workers());
             }
         });
     }
@@ -377,7 +384,7 @@ public class HandlerProcessTest {
                 java.util.concurrent.Executors.newCachedThreadPool())) {
             HandlerProcess p = HandlerProcess.start(unguarded, List.of(cat.toString()), cwd, env(), "u", l -> { });
             started.add(p);
-            assertArrayEquals(new byte[] {5, 6}, p.call(new byte[] {5, 6}, 16, unguarded.workers()));
+            assertArrayEquals(new byte[] {5, 6}, HandlerProcessTest.call(p, new byte[] {5, 6}, 16, unguarded.workers()));
             p.close(REAP);
             assertFalse(p.isAlive());
         }

@@ -81,7 +81,7 @@ class LaunchShimTest {
         String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         assertEquals(Long.toString(p.pid()), fields[3], "the handler leads its own session");
-        assertArrayEquals(new byte[] {1, 2, 3}, p.call(new byte[] {1, 2, 3}, 16, services.workers()));
+        assertArrayEquals(new byte[] {1, 2, 3}, HandlerProcessTest.call(p, new byte[] {1, 2, 3}, 16, services.workers()));
         p.close(Duration.ofSeconds(5));
     }
 
@@ -141,7 +141,7 @@ class LaunchShimTest {
         String checked = identity(handler);
         HandlerProcess good = HandlerProcess.start(services, List.of(handler.toString()), checked, cwd,
                 Map.of(), "shim", stderr::add);
-        assertArrayEquals(new byte[] {4, 2}, good.call(new byte[] {4, 2}, 16, services.workers()));
+        assertArrayEquals(new byte[] {4, 2}, HandlerProcessTest.call(good, new byte[] {4, 2}, 16, services.workers()));
         good.close(Duration.ofSeconds(5));
 
         // Replaced after the manager's check (another inode), and rewritten in place (same inode,
@@ -184,7 +184,7 @@ class LaunchShimTest {
         // The JDK drains a dead process's stdout into memory; the manager's own descriptor must win.
         for (int i = 0; i < 30; i++) {
             HandlerProcess p = sh("head -c 7 >/dev/null; printf '\\000\\000\\000\\003abc'");
-            assertArrayEquals("abc".getBytes(), p.call("xyz".getBytes(), 16, services.workers()), "round " + i);
+            assertArrayEquals("abc".getBytes(), HandlerProcessTest.call(p, "xyz".getBytes(), 16, services.workers()), "round " + i);
             p.close(Duration.ofSeconds(5));
         }
     }
@@ -194,7 +194,7 @@ class LaunchShimTest {
         HandlerProcess p = sh("head -c 5 >/dev/null; printf '\\000\\000\\000\\001x\\000\\000\\000\\001y'; "
                 + "exec cat >/dev/null");
         assertFalse(p.hasUnsolicitedOutput());
-        assertArrayEquals("x".getBytes(), p.call("q".getBytes(), 16, services.workers()));
+        assertArrayEquals("x".getBytes(), HandlerProcessTest.call(p, "q".getBytes(), 16, services.workers()));
         await("the second frame is seen", p::hasUnsolicitedOutput);
         p.close(Duration.ofSeconds(5));
     }
@@ -207,7 +207,7 @@ class LaunchShimTest {
         CompletableFuture<Throwable> failure = new CompletableFuture<>();
         Thread caller = new Thread(() -> {
             try {
-                p.call(new byte[] {1}, 1 << 20, services.workers());
+                HandlerProcessTest.call(p, new byte[] {1}, 1 << 20, services.workers());
                 failure.complete(null);
             } catch (Throwable t) {
                 failure.complete(t);
