@@ -30,6 +30,9 @@ final class FrameworkProperties {
         props.put("felix.fileinstall.dir", layout.deployDir().toString());
         props.put("felix.fileinstall.poll", "1000");
         props.put("felix.fileinstall.noInitialDelay", "true");
+        // deploy/ is the operator's input: FileInstall must not write configurations back into it.
+        // Its write-back also raced its own reading, delivering a configuration without properties.
+        props.put("felix.fileinstall.enableConfigSave", "false");
         props.put("gosh.home", layout.confDir().toString());
         for (String name : system.stringPropertyNames()) {
             if (PASS_THROUGH_PREFIXES.stream().anyMatch(name::startsWith)) {

@@ -190,6 +190,15 @@ public class LauncherIT {
         assertNotEquals("two handler processes\n" + r, pid0, pid1);
         assertFalse("no third instance\n" + r, lines.stream().anyMatch(l -> l.startsWith("instance 2:")));
         assertNothingLeft(r.name());
+        // The operator's file is input, never rewritten: FileInstall's write-back once emptied it.
+        assertEquals("the configuration file is untouched", "name=sample\ninstances=2\n",
+                Files.readString(deploy.resolve("io.github.umdosgi.driver-sample.cfg"), StandardCharsets.UTF_8));
+
+        // And it still works on the next start, from the same folder.
+        Result again = finish(start("config-again", deploy, "-c", "sleep 2; umd:info sample"));
+        assertEquals("exit status\n" + again, 0, again.exit());
+        instancePid(again.outLines(), 1, again);
+        assertNothingLeft(again.name());
     }
 
     // ---- 5. SIGTERM stops the framework, which unloads the drivers
