@@ -139,6 +139,8 @@ public final class HandlerBlob {
         try {
             unix = Files.readAttributes(file, "unix:dev,ino,ctime", LinkOption.NOFOLLOW_LINKS);
         } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
+            // A file system without the unix attribute view: no identity, so the launch shim skips its
+            // check on the opened file; the digest check above still runs before every exec.
             return "";
         }
         java.time.Instant changed = ((java.nio.file.attribute.FileTime) unix.get("ctime")).toInstant();
