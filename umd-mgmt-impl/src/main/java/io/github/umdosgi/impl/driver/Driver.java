@@ -1,14 +1,14 @@
 package io.github.umdosgi.impl.driver;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -133,8 +133,7 @@ public final class Driver {
                 deleteQuietly(directory);
                 lastError = e instanceof UmdException ? stripPrefix(e.getMessage()) : e.getMessage();
                 phase = DriverState.FAILED;
-                services.log().error("driver '" + name + "' failed to load: " + lastError);
-                publish(DriverEvent.Type.FAILED, owner, "driver '" + name + "' failed to load: " + lastError);
+                reportFailure(owner, "driver '" + name + "' failed to load: " + lastError);
                 throw e instanceof HandlerStartException hse ? hse
                         : new HandlerStartException(name, "load failed: " + lastError, e);
             }
@@ -329,8 +328,7 @@ public final class Driver {
                     // The configuration stays accepted; the driver shows why it did not come back.
                     lastError = "reload with the new configuration failed: " + e;
                     phase = DriverState.FAILED;
-                    services.log().error("driver '" + name + "': " + lastError);
-                    publish(DriverEvent.Type.FAILED, last.owner(), "driver '" + name + "': " + lastError);
+                    reportFailure(last.owner(), "driver '" + name + "': " + lastError);
                 }
             }
         } finally {
@@ -385,8 +383,7 @@ public final class Driver {
             lastError = reason;
             phase = DriverState.FAILED;
             current.instances().forEach(HandlerInstance::abort);
-            services.log().error("driver '" + name + "': " + reason);
-            publish(DriverEvent.Type.FAILED, current.owner(), "driver '" + name + "': " + reason);
+            reportFailure(current.owner(), "driver '" + name + "': " + reason);
             throw new HandlerStartException(name, reason);
         }
         long wait = Math.min(backoff, deadline - System.nanoTime());
@@ -420,8 +417,7 @@ public final class Driver {
                 deleteQuietly(current.blob().directory());
                 lastError = reason;
                 phase = DriverState.FAILED;
-                services.log().error("driver '" + name + "' failed to load: " + reason);
-                publish(DriverEvent.Type.FAILED, current.owner(), "driver '" + name + "' failed to load: " + reason);
+                reportFailure(current.owner(), "driver '" + name + "' failed to load: " + reason);
             } finally {
                 lifecycle.unlock();
             }
@@ -436,10 +432,7 @@ public final class Driver {
 
     void handlerStarted(HandlerInstance instance, HandlerProcess process) {
         starts.increment();
-        Loaded current = loaded;
-        services.events().publish(new DriverEvent(DriverEvent.Type.HANDLER_STARTED, name,
-                current != null ? current.owner() : declaringBundle, OptionalInt.of(instance.index()),
-                OptionalLong.of(process.pid()), "handler " + process.label() + " started"));
+        publishHandler(DriverEvent.Type.HANDLER_STARTED, instance, process, "handler " + process.label() + " started");
     }
 
     /** Eager exit detection: runs on the JDK's process reaper as soon as a handler dies. */
@@ -452,10 +445,7 @@ public final class Driver {
                 + "; the next call restarts it";
         lastError = message;
         services.log().warn("driver '" + name + "': " + message);
-        Loaded current = loaded;
-        services.events().publish(new DriverEvent(DriverEvent.Type.HANDLER_EXITED, name,
-                current != null ? current.owner() : declaringBundle, OptionalInt.of(instance.index()),
-                OptionalLong.of(process.pid()), "driver '" + name + "': " + message));
+        publishHandler(DriverEvent.Type.HANDLER_EXITED, instance, process, "driver '" + name + "': " + message);
     }
 
     /**
@@ -508,6 +498,19 @@ public final class Driver {
 
     private void publish(DriverEvent.Type type, Bundle bundle, String message) {
         services.events().publish(DriverEvent.of(type, name, bundle, message));
+    }
+
+    /** The driver is now FAILED: said in the log and on the event bus alike. */
+    private void reportFailure(Bundle bundle, String message) {
+        services.log().error(message);
+        publish(DriverEvent.Type.FAILED, bundle, message);
+    }
+
+    private void publishHandler(DriverEvent.Type type, HandlerInstance instance, HandlerProcess process,
+            String message) {
+        Loaded current = loaded;
+        services.events().publish(new DriverEvent(type, name, current != null ? current.owner() : declaringBundle,
+                OptionalInt.of(instance.index()), OptionalLong.of(process.pid()), message));
     }
 
     /** @return the driver name */

@@ -70,7 +70,7 @@ public final class FrameCodec {
      */
     public static ByteBuffer read(InputStream in, int maxSize, ReplyTarget target) throws IOException {
         byte[] header = new byte[HEADER_SIZE];
-        readExactly(in, header, 0, HEADER_SIZE, "frame header");
+        readExactly(in, header, 0, HEADER_SIZE, "frame header", 0);
         long length = ((header[0] & 0xFFL) << 24) | ((header[1] & 0xFF) << 16)
                 | ((header[2] & 0xFF) << 8) | (header[3] & 0xFF);
         if (length > maxSize) {
@@ -79,7 +79,7 @@ public final class FrameCodec {
         String what = "frame payload of " + length + " bytes";
         ByteBuffer into = target.forLength((int) length);
         if (into != null && into.hasArray()) {
-            readExactly(in, into.array(), into.arrayOffset() + into.position(), (int) length, what);
+            readExactly(in, into.array(), into.arrayOffset() + into.position(), (int) length, what, 0);
             return into.position(into.limit());
         }
         byte[] chunk = new byte[(int) Math.min(length, 8192)];
@@ -97,11 +97,7 @@ public final class FrameCodec {
         return into;
     }
 
-    private static void readExactly(InputStream in, byte[] buffer, int offset, int length, String what)
-            throws IOException {
-        readExactly(in, buffer, offset, length, what, 0);
-    }
-
+    /** Fills {@code buffer[offset, offset + length)}; {@code before} bytes of the frame part came earlier. */
     private static void readExactly(InputStream in, byte[] buffer, int offset, int length, String what,
             long before) throws IOException {
         int done = 0;

@@ -32,7 +32,8 @@ public final class ProcessSpawner implements AutoCloseable {
 
     private final ExecutorService thread;
     private final List<String> guard;
-    private final boolean sessions;
+    // The guard is the launch shim: it leads a session, waits for the go byte and takes an identity.
+    private final boolean throughShim;
 
     /**
      * @param shim the extracted launch shim, or null when none fits this machine
@@ -59,9 +60,9 @@ public final class ProcessSpawner implements AutoCloseable {
         this(guard, false);
     }
 
-    ProcessSpawner(List<String> guard, boolean sessions) {
+    ProcessSpawner(List<String> guard, boolean throughShim) {
         this.guard = List.copyOf(guard);
-        this.sessions = sessions;
+        this.throughShim = throughShim;
         this.thread = Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(task, "umd-spawner");
             t.setDaemon(true);
@@ -76,15 +77,15 @@ public final class ProcessSpawner implements AutoCloseable {
 
     /** @return whether every handler leads its own session, so {@link ProcessTree} finds its whole tree */
     public boolean sessions() {
-        return sessions;
+        return throughShim;
     }
 
     /**
      * @return whether each started process waits for {@link HandlerPipes#GO} on its stdin before it
-     *         runs the handler (the shim's {@code --sync}); the same processes lead their own session
+     *         runs the handler (the shim's {@code --sync})
      */
     public boolean awaitsGo() {
-        return sessions;
+        return throughShim;
     }
 
     /**
@@ -111,7 +112,7 @@ public final class ProcessSpawner implements AutoCloseable {
      */
     public Process spawn(ProcessBuilder builder, String identity) throws IOException {
         List<String> command = new ArrayList<>(guard);
-        if (sessions) {
+        if (throughShim) {
             command.add(identity == null ? "-" : identity);
         }
         command.addAll(builder.command());
