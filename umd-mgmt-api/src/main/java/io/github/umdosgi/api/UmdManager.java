@@ -138,7 +138,8 @@ public interface UmdManager {
      * @param name the driver name
      * @param request the request payload
      * @param reply where the reply goes; not read-only
-     * @param timeout how long to wait for the driver lock and the reply together; positive
+     * @param timeout how long to wait for the driver lock and the reply together; positive, or null
+     *        for the driver's own
      * @return the reply's length in bytes
      * @throws UmdException as for {@link #call(String, ByteBuffer, ByteBuffer)}
      * @since 1.1
