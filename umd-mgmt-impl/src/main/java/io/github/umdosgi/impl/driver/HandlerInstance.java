@@ -160,6 +160,20 @@ final class HandlerInstance {
 
     /** Starts the handler and runs the post-start hook; on any failure nothing is left running. */
     void start() throws HandlerStartException {
+        start(false);
+    }
+
+    /**
+     * Start at load time: as {@link #start()}. A handler without a hook that
+     * exits within the settle time, before any call reached it, cannot work:
+     * the driver is then failed, asynchronously, so a load does not wait the
+     * settle time out.
+     */
+    void startAtLoad() throws HandlerStartException {
+        start(hook == null && !services.settleTime().isZero());
+    }
+
+    private void start(boolean settleCheck) throws HandlerStartException {
         String name = driver.name();
         HandlerProcess started;
         try {
@@ -176,7 +190,16 @@ final class HandlerInstance {
         process = started;
         starts.incrementAndGet();
         driver.handlerStarted(this, started);
-        started.onExit().thenRun(() -> driver.handlerExited(this, started));
+        long settled = Deadlines.after(services.settleTime());
+        // One callback decides how an exit is reported, so that the two reports cannot overwrite each other.
+        started.onExit().thenRun(() -> {
+            if (settleCheck && System.nanoTime() - settled < 0 && !called && !started.killedByUs()) {
+                driver.exitedRightAfterLoad(this, "handler " + started.describeExit(Duration.ZERO)
+                        + " right after start" + started.lastStderr(Duration.ofMillis(200)));
+            } else {
+                driver.handlerExited(this, started);
+            }
+        });
         try {
             if (hook != null) {
                 runHook(started);
@@ -184,26 +207,6 @@ final class HandlerInstance {
         } catch (HandlerStartException e) {
             shutdown();
             throw e;
-        }
-    }
-
-    /**
-     * Start at load time: as {@link #start()}. A handler without a hook that
-     * exits within the settle time, before any call reached it, cannot work:
-     * the driver is then failed, asynchronously, so a load does not wait the
-     * settle time out.
-     */
-    void startAtLoad() throws HandlerStartException {
-        start();
-        HandlerProcess started = process;
-        if (hook == null && !services.settleTime().isZero()) {
-            long settled = Deadlines.after(services.settleTime());
-            started.onExit().thenRun(() -> {
-                if (System.nanoTime() - settled < 0 && !called && !started.killedByUs()) {
-                    driver.exitedRightAfterLoad(this, "handler " + started.describeExit(Duration.ZERO)
-                            + " right after start" + started.lastStderr(Duration.ofMillis(200)));
-                }
-            });
         }
     }
 
