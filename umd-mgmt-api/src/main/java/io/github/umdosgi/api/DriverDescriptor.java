@@ -8,33 +8,21 @@ import java.util.regex.Pattern;
 
 /**
  * What to run for a driver: the value form of the {@value UmdManager#DRIVER_HEADER}
- * header, also used for programmatic loading. Immutable; the {@code with*}
- * methods return modified copies.
+ * header, also used for programmatic loading. Immutable; built with
+ * {@link #builder(String, String)} or {@link #toBuilder()}, so that a new
+ * setting never breaks a caller.
  *
- * @param name driver name: 1 to 64 characters of {@code [A-Za-z0-9._-]}, starting with a letter or digit
- * @param handler path of the handler executable inside the bundle, relative, without {@code ..} segments
- * @param sha256 expected SHA-256 of the handler, 64 hex digits, checked at extraction and before every start
- * @param callTimeout default per-call timeout; positive
- * @param startTimeout how long a start plus its post-start hook may take; positive
- * @param maxMessageSize maximum request and reply payload size in bytes; positive
- * @param instances number of handler processes run side by side; 1 to 64
- * @param restartPolicy when to stop restarting a handler that keeps dying
- * @param environment names of variables of the JVM's environment passed on to the handler
- *        (an allowlist; by default none: the handler gets only a fixed minimal environment)
- * @param wrapper a launch wrapper put before the handler's path, such as
- *        {@code [setpriv, --no-new-privs, --]} or {@code [prlimit, --as=268435456, --]}; empty by default
+ * <p>Settings: the driver name (1 to 64 characters of {@code [A-Za-z0-9._-]},
+ * starting with a letter or digit); the handler's path inside the bundle
+ * (relative, without {@code ..}); the expected SHA-256 of the handler
+ * (checked at extraction and before every start); the default call timeout;
+ * the start timeout (start plus post-start hook); the largest request and
+ * reply payload (at most {@link #MAX_MESSAGE_LIMIT}); the number of handler
+ * instances (1 to {@link #MAX_INSTANCES}); the restart policy; the JVM
+ * environment variables passed on (an allowlist; none by default); a launch
+ * wrapper put before the handler's path; and the {@link Sandbox}.
  */
-public record DriverDescriptor(
-        String name,
-        String handler,
-        Optional<String> sha256,
-        Duration callTimeout,
-        Duration startTimeout,
-        int maxMessageSize,
-        int instances,
-        RestartPolicy restartPolicy,
-        List<String> environment,
-        List<String> wrapper) {
+public final class DriverDescriptor {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -46,37 +34,50 @@ public record DriverDescriptor(
     /** Largest number of instances one driver may declare. */
     public static final int MAX_INSTANCES = 64;
 
-    /**
-     * Validates every component.
-     *
-     * @throws IllegalArgumentException naming the component that is wrong
-     */
-    public DriverDescriptor {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(handler, "handler");
-        Objects.requireNonNull(sha256, "sha256");
-        Objects.requireNonNull(callTimeout, "callTimeout");
-        Objects.requireNonNull(startTimeout, "startTimeout");
-        Objects.requireNonNull(restartPolicy, "restartPolicy");
-        environment = List.copyOf(environment);
-        wrapper = List.copyOf(wrapper);
+    /** Largest maximum message size a driver may declare: 1 GiB. */
+    public static final int MAX_MESSAGE_LIMIT = 1 << 30;
+
+    private final String name;
+    private final String handler;
+    private final Optional<String> sha256;
+    private final Duration callTimeout;
+    private final Duration startTimeout;
+    private final int maxMessageSize;
+    private final int instances;
+    private final RestartPolicy restartPolicy;
+    private final List<String> environment;
+    private final List<String> wrapper;
+    private final Sandbox sandbox;
+
+    private DriverDescriptor(Builder b) {
+        name = Objects.requireNonNull(b.name, "name");
+        handler = Objects.requireNonNull(b.handler, "handler");
+        callTimeout = Objects.requireNonNull(b.callTimeout, "callTimeout");
+        startTimeout = Objects.requireNonNull(b.startTimeout, "startTimeout");
+        restartPolicy = Objects.requireNonNull(b.restartPolicy, "restartPolicy");
+        sandbox = Objects.requireNonNull(b.sandbox, "sandbox");
+        environment = List.copyOf(b.environment);
+        wrapper = List.copyOf(b.wrapper);
+        maxMessageSize = b.maxMessageSize;
+        instances = b.instances;
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("invalid driver name '" + name
                     + "': use 1 to 64 of [A-Za-z0-9._-], starting with a letter or digit");
         }
         checkHandlerPath(handler);
-        if (sha256.isPresent() && !SHA256.matcher(sha256.get()).matches()) {
+        if (b.sha256 != null && !SHA256.matcher(b.sha256).matches()) {
             throw new IllegalArgumentException("invalid sha256 for driver '" + name + "': expected 64 hex digits");
         }
-        sha256 = sha256.map(s -> s.toLowerCase(java.util.Locale.ROOT));
+        sha256 = Optional.ofNullable(b.sha256).map(s -> s.toLowerCase(java.util.Locale.ROOT));
         if (callTimeout.isNegative() || callTimeout.isZero()) {
             throw new IllegalArgumentException("callTimeout of driver '" + name + "' must be positive: " + callTimeout);
         }
         if (startTimeout.isNegative() || startTimeout.isZero()) {
             throw new IllegalArgumentException("startTimeout of driver '" + name + "' must be positive: " + startTimeout);
         }
-        if (maxMessageSize <= 0) {
-            throw new IllegalArgumentException("maxMessageSize of driver '" + name + "' must be positive: " + maxMessageSize);
+        if (maxMessageSize <= 0 || maxMessageSize > MAX_MESSAGE_LIMIT) {
+            throw new IllegalArgumentException("maxMessageSize of driver '" + name + "' must be between 1 and "
+                    + MAX_MESSAGE_LIMIT + ": " + maxMessageSize);
         }
         if (instances < 1 || instances > MAX_INSTANCES) {
             throw new IllegalArgumentException("instances of driver '" + name + "' must be between 1 and "
@@ -108,88 +109,199 @@ public record DriverDescriptor(
     }
 
     /**
-     * A descriptor with default timeouts, size limit and one instance.
+     * A descriptor with default timeouts, size limit, one instance and the default sandbox.
      *
      * @param name the driver name
      * @param handler path of the executable inside the bundle
      * @return the descriptor
+     * @throws IllegalArgumentException the name or path is invalid
      */
     public static DriverDescriptor of(String name, String handler) {
-        return new DriverDescriptor(name, handler, Optional.empty(), UmdManager.DEFAULT_CALL_TIMEOUT,
-                DEFAULT_START_TIMEOUT, UmdManager.DEFAULT_MAX_MESSAGE_SIZE, 1, RestartPolicy.DEFAULT,
-                List.of(), List.of());
+        return builder(name, handler).build();
     }
 
     /**
-     * @param hex the expected SHA-256, 64 hex digits
-     * @return a copy with that digest
+     * @param name the driver name
+     * @param handler path of the executable inside the bundle
+     * @return a builder holding the defaults
      */
-    public DriverDescriptor withSha256(String hex) {
-        return new DriverDescriptor(name, handler, Optional.of(hex), callTimeout, startTimeout, maxMessageSize, instances,
-                restartPolicy, environment, wrapper);
+    public static Builder builder(String name, String handler) {
+        return new Builder(name, handler);
     }
 
-    /**
-     * @param timeout the default per-call timeout
-     * @return a copy with that timeout
-     */
-    public DriverDescriptor withCallTimeout(Duration timeout) {
-        return new DriverDescriptor(name, handler, sha256, timeout, startTimeout, maxMessageSize, instances,
-                restartPolicy, environment, wrapper);
+    /** @return a builder holding this descriptor's values */
+    public Builder toBuilder() {
+        Builder b = new Builder(name, handler);
+        b.sha256 = sha256.orElse(null);
+        b.callTimeout = callTimeout;
+        b.startTimeout = startTimeout;
+        b.maxMessageSize = maxMessageSize;
+        b.instances = instances;
+        b.restartPolicy = restartPolicy;
+        b.environment = environment;
+        b.wrapper = wrapper;
+        b.sandbox = sandbox;
+        return b;
     }
 
-    /**
-     * @param timeout the start timeout, post-start hook included
-     * @return a copy with that timeout
-     */
-    public DriverDescriptor withStartTimeout(Duration timeout) {
-        return new DriverDescriptor(name, handler, sha256, callTimeout, timeout, maxMessageSize, instances,
-                restartPolicy, environment, wrapper);
+    /** @return the driver name */
+    public String name() {
+        return name;
     }
 
-    /**
-     * @param bytes the maximum payload size
-     * @return a copy with that limit
-     */
-    public DriverDescriptor withMaxMessageSize(int bytes) {
-        return new DriverDescriptor(name, handler, sha256, callTimeout, startTimeout, bytes, instances,
-                restartPolicy, environment, wrapper);
+    /** @return path of the handler executable inside the bundle */
+    public String handler() {
+        return handler;
     }
 
-    /**
-     * @param count the number of handler instances
-     * @return a copy with that count
-     */
-    public DriverDescriptor withInstances(int count) {
-        return new DriverDescriptor(name, handler, sha256, callTimeout, startTimeout, maxMessageSize, count,
-                restartPolicy, environment, wrapper);
+    /** @return the expected SHA-256 of the handler, lower-case hex, if declared */
+    public Optional<String> sha256() {
+        return sha256;
     }
 
-    /**
-     * @param policy the restart policy
-     * @return a copy with that policy
-     */
-    public DriverDescriptor withRestartPolicy(RestartPolicy policy) {
-        return new DriverDescriptor(name, handler, sha256, callTimeout, startTimeout, maxMessageSize, instances,
-                policy, environment, wrapper);
+    /** @return the default per-call timeout */
+    public Duration callTimeout() {
+        return callTimeout;
     }
 
-    /**
-     * @param variables names of JVM environment variables to pass on
-     * @return a copy with that allowlist
-     */
-    public DriverDescriptor withEnvironment(List<String> variables) {
-        return new DriverDescriptor(name, handler, sha256, callTimeout, startTimeout, maxMessageSize, instances,
-                restartPolicy, variables, wrapper);
+    /** @return how long a start plus its post-start hook may take */
+    public Duration startTimeout() {
+        return startTimeout;
     }
 
-    /**
-     * @param command the wrapper's argv, put before the handler's path
-     * @return a copy with that wrapper
-     */
-    public DriverDescriptor withWrapper(List<String> command) {
-        return new DriverDescriptor(name, handler, sha256, callTimeout, startTimeout, maxMessageSize, instances,
-                restartPolicy, environment, command);
+    /** @return the largest request and reply payload in bytes */
+    public int maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /** @return the number of handler processes run side by side */
+    public int instances() {
+        return instances;
+    }
+
+    /** @return when to stop restarting a handler that keeps dying */
+    public RestartPolicy restartPolicy() {
+        return restartPolicy;
+    }
+
+    /** @return names of JVM environment variables passed on to the handler */
+    public List<String> environment() {
+        return environment;
+    }
+
+    /** @return the launch wrapper's argv, put before the handler's path; empty by default */
+    public List<String> wrapper() {
+        return wrapper;
+    }
+
+    /** @return how the handlers are confined */
+    public Sandbox sandbox() {
+        return sandbox;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DriverDescriptor d && name.equals(d.name) && handler.equals(d.handler)
+                && sha256.equals(d.sha256) && callTimeout.equals(d.callTimeout)
+                && startTimeout.equals(d.startTimeout) && maxMessageSize == d.maxMessageSize
+                && instances == d.instances && restartPolicy.equals(d.restartPolicy)
+                && environment.equals(d.environment) && wrapper.equals(d.wrapper) && sandbox.equals(d.sandbox);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, handler, sha256, callTimeout, startTimeout, maxMessageSize, instances,
+                restartPolicy, environment, wrapper, sandbox);
+    }
+
+    @Override
+    public String toString() {
+        return "DriverDescriptor[name=" + name + ", handler=" + handler + ", sha256=" + sha256.orElse("-")
+                + ", callTimeout=" + callTimeout + ", startTimeout=" + startTimeout + ", maxMessageSize="
+                + maxMessageSize + ", instances=" + instances + ", restartPolicy=" + restartPolicy
+                + ", environment=" + environment + ", wrapper=" + wrapper + ", sandbox=" + sandbox.describe() + "]";
+    }
+
+    /** Collects a descriptor's values; {@link #build()} validates them. Not thread safe. */
+    public static final class Builder {
+        private final String name;
+        private final String handler;
+        private String sha256;
+        private Duration callTimeout = UmdManager.DEFAULT_CALL_TIMEOUT;
+        private Duration startTimeout = DEFAULT_START_TIMEOUT;
+        private int maxMessageSize = UmdManager.DEFAULT_MAX_MESSAGE_SIZE;
+        private int instances = 1;
+        private RestartPolicy restartPolicy = RestartPolicy.DEFAULT;
+        private List<String> environment = List.of();
+        private List<String> wrapper = List.of();
+        private Sandbox sandbox = Sandbox.DEFAULT;
+
+        private Builder(String name, String handler) {
+            this.name = name;
+            this.handler = handler;
+        }
+
+        /** @param hex the expected SHA-256, 64 hex digits @return this */
+        public Builder sha256(String hex) {
+            sha256 = hex;
+            return this;
+        }
+
+        /** @param timeout the default per-call timeout @return this */
+        public Builder callTimeout(Duration timeout) {
+            callTimeout = timeout;
+            return this;
+        }
+
+        /** @param timeout the start timeout, post-start hook included @return this */
+        public Builder startTimeout(Duration timeout) {
+            startTimeout = timeout;
+            return this;
+        }
+
+        /** @param bytes the maximum payload size @return this */
+        public Builder maxMessageSize(int bytes) {
+            maxMessageSize = bytes;
+            return this;
+        }
+
+        /** @param count the number of handler instances @return this */
+        public Builder instances(int count) {
+            instances = count;
+            return this;
+        }
+
+        /** @param policy the restart policy @return this */
+        public Builder restartPolicy(RestartPolicy policy) {
+            restartPolicy = policy;
+            return this;
+        }
+
+        /** @param variables names of JVM environment variables to pass on @return this */
+        public Builder environment(List<String> variables) {
+            environment = variables;
+            return this;
+        }
+
+        /** @param command the wrapper's argv, put before the handler's path @return this */
+        public Builder wrapper(List<String> command) {
+            wrapper = command;
+            return this;
+        }
+
+        /** @param value how the handlers are confined @return this */
+        public Builder sandbox(Sandbox value) {
+            sandbox = value;
+            return this;
+        }
+
+        /**
+         * @return the descriptor
+         * @throws IllegalArgumentException a value is invalid, naming it
+         */
+        public DriverDescriptor build() {
+            return new DriverDescriptor(this);
+        }
     }
 
     private static void checkHandlerPath(String path) {

@@ -17,6 +17,8 @@ import java.util.OptionalLong;
  * @param failures calls that ended in an exception
  * @param starts handler processes started, restarts included
  * @param lastError the message of the last failure, if any
+ * @param settings the effective settings (the header with operator overrides applied) while loaded,
+ *        so that a caller can size its buffers and an operator can see the sandbox; empty when not loaded
  */
 public record DriverInfo(
         String name,
@@ -27,7 +29,8 @@ public record DriverInfo(
         long calls,
         long failures,
         long starts,
-        Optional<String> lastError) {
+        Optional<String> lastError,
+        Optional<DriverDescriptor> settings) {
 
     /** Checks the components and copies the instance list. */
     public DriverInfo {
@@ -36,6 +39,7 @@ public record DriverInfo(
         Objects.requireNonNull(state, "state");
         instances = List.copyOf(instances);
         Objects.requireNonNull(lastError, "lastError");
+        Objects.requireNonNull(settings, "settings");
     }
 
     /**

@@ -7,7 +7,7 @@
  * implementation bundle exports nothing.
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package io.github.umdosgi.api;
 
 import org.osgi.annotation.bundle.Export;

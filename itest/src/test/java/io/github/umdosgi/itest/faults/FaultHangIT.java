@@ -111,8 +111,8 @@ public class FaultHangIT extends FaultTestSupport {
         LeakProbe before = LeakProbe.take(root());
         String d = "fhookhang";
         Bundle owner = startOwnerBundle(d);
-        DriverDescriptor descriptor = DriverDescriptor.of(d, HANDLER_PATH).withSha256(faultDigest())
-                .withStartTimeout(Duration.ofMillis(500));
+        DriverDescriptor descriptor = DriverDescriptor.builder(d, HANDLER_PATH).sha256(faultDigest())
+                .startTimeout(Duration.ofMillis(500)).build();
 
         HandlerStartException e = expectExactly(HandlerStartException.class, "(time[d ]?out|timed out)",
                 "load with a hook that waits for 'H'",
@@ -120,7 +120,7 @@ public class FaultHangIT extends FaultTestSupport {
         assertEquals(d, e.driverName());
 
         assertFailedAndClean(d);
-        assertRecovers(owner, descriptor.withStartTimeout(DriverDescriptor.DEFAULT_START_TIMEOUT));
+        assertRecovers(owner, descriptor.toBuilder().startTimeout(DriverDescriptor.DEFAULT_START_TIMEOUT).build());
 
         finish("post-start hook, 'H'", owner, d, before, "HandlerStartException: " + e.getMessage());
     }
@@ -131,20 +131,20 @@ public class FaultHangIT extends FaultTestSupport {
         LeakProbe before = LeakProbe.take(root());
         String d = "fhooknofirst";
         Bundle owner = startOwnerBundle(d);
-        DriverDescriptor descriptor = DriverDescriptor.of(d, HANDLER_PATH).withSha256(faultDigest())
-                .withStartTimeout(Duration.ofMillis(500));
+        DriverDescriptor descriptor = DriverDescriptor.builder(d, HANDLER_PATH).sha256(faultDigest())
+                .startTimeout(Duration.ofMillis(500)).build();
         AtomicInteger hookRuns = new AtomicInteger();
 
         HandlerStartException e = expectExactly(HandlerStartException.class, "(time[d ]?out|timed out)",
                 "load with FAULT_MODE=nofirstreply", () -> umd.load(owner,
-                        descriptor.withWrapper(List.of("/usr/bin/env", "FAULT_MODE=nofirstreply")), channel -> {
+                        descriptor.toBuilder().wrapper(List.of("/usr/bin/env", "FAULT_MODE=nofirstreply")).build(), channel -> {
                             hookRuns.incrementAndGet();
                             channel.call(req('E', "health"));
                         }));
 
         assertEquals("the hook ran once", 1, hookRuns.get());
         assertFailedAndClean(d);
-        assertRecovers(owner, descriptor.withStartTimeout(DriverDescriptor.DEFAULT_START_TIMEOUT));
+        assertRecovers(owner, descriptor.toBuilder().startTimeout(DriverDescriptor.DEFAULT_START_TIMEOUT).build());
 
         finish("post-start hook, nofirstreply", owner, d, before, "HandlerStartException: " + e.getMessage());
     }
@@ -159,8 +159,8 @@ public class FaultHangIT extends FaultTestSupport {
         LeakProbe before = LeakProbe.take(root());
         String d = "fhookblock";
         Bundle owner = startOwnerBundle(d);
-        DriverDescriptor descriptor = DriverDescriptor.of(d, HANDLER_PATH).withSha256(faultDigest())
-                .withStartTimeout(Duration.ofMillis(500));
+        DriverDescriptor descriptor = DriverDescriptor.builder(d, HANDLER_PATH).sha256(faultDigest())
+                .startTimeout(Duration.ofMillis(500)).build();
         CountDownLatch release = new CountDownLatch(1);
         PostStartHook blocking = channel -> {
             if (release.await(60, TimeUnit.SECONDS)) {
@@ -185,7 +185,7 @@ public class FaultHangIT extends FaultTestSupport {
                 load.thrown() != null ? load.thrown() : new AssertionError("load " + load.describe()));
 
         assertFailedAndClean(d);
-        assertRecovers(owner, descriptor.withStartTimeout(DriverDescriptor.DEFAULT_START_TIMEOUT));
+        assertRecovers(owner, descriptor.toBuilder().startTimeout(DriverDescriptor.DEFAULT_START_TIMEOUT).build());
 
         finish("post-start hook blocks (no channel)", owner, d, before,
                 "HandlerStartException: " + load.thrown().getMessage());

@@ -155,9 +155,9 @@ public class BadInputIT extends SecurityTestSupport {
         iae("DriverDescriptor with a huge name", () -> DriverDescriptor.of(HUGE, "bin/echo"));
         iae("DriverDescriptor with an empty name", () -> DriverDescriptor.of("", "bin/echo"));
         iae("DriverDescriptor with ../ in the handler", () -> DriverDescriptor.of("x", "../echo"));
-        iae("DriverDescriptor with 0 instances", () -> good.withInstances(0));
-        iae("DriverDescriptor with a zero call timeout", () -> good.withCallTimeout(Duration.ZERO));
-        iae("DriverDescriptor with a relative wrapper", () -> good.withWrapper(java.util.List.of("setpriv")));
+        iae("DriverDescriptor with 0 instances", () -> good.toBuilder().instances(0).build());
+        iae("DriverDescriptor with a zero call timeout", () -> good.toBuilder().callTimeout(Duration.ZERO).build());
+        iae("DriverDescriptor with a relative wrapper", () -> good.toBuilder().wrapper(java.util.List.of("setpriv")).build());
 
         // And a good load still works, then unloads cleanly.
         DriverInfo loaded = umd.load(owner, good, null);

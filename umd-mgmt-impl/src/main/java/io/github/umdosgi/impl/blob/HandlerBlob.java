@@ -76,7 +76,7 @@ public final class HandlerBlob {
             Files.delete(file);
             throw new IOException("handler '" + entry + "' is not an executable: " + format);
         }
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r-x------"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r-xr-xr-x"));
         return new HandlerBlob(directory, file, actual);
     }
 

@@ -51,4 +51,44 @@ public @interface DriverConfig {
     /** @return the launch wrapper's argv; empty keeps the declared wrapper */
     @AttributeDefinition(description = "Launch wrapper argv put before the handler, e.g. /usr/bin/setpriv --no-new-privs -- (empty = as declared)")
     String[] wrapper() default {};
+
+    /** @return the sandbox profile; empty keeps the declared one */
+    @AttributeDefinition(description = "Sandbox profile: default, strict or none (none runs the handler unconfined; empty = as declared)")
+    String sandbox() default "";
+
+    /** @return the network; empty keeps the declared one */
+    @AttributeDefinition(description = "Network of a sandboxed handler: none (own loopback only) or host (empty = as declared)")
+    String network() default "";
+
+    /** @return host paths bound read-only; empty keeps the declared list */
+    @AttributeDefinition(description = "Absolute host paths a sandboxed handler may read (empty = as declared)")
+    String[] ro_paths() default {};
+
+    /** @return the memory limit; empty keeps the declared one */
+    @AttributeDefinition(description = "Memory limit of a handler tree, bytes with optional k/m/g suffix (empty = as declared)")
+    String memory() default "";
+
+    /** @return the process limit; empty keeps the declared one */
+    @AttributeDefinition(description = "Processes and threads a handler tree may have (empty = as declared)")
+    String processes() default "";
+
+    /** @return the CPU share; empty keeps the declared one */
+    @AttributeDefinition(description = "CPU cores a handler tree may use, decimals allowed, 0 = no limit (empty = as declared)")
+    String cpus() default "";
+
+    /** @return the CPU time limit; empty keeps the declared one */
+    @AttributeDefinition(description = "CPU seconds a handler process may use before it is killed, 0 = no limit (empty = as declared)")
+    String cpu_time() default "";
+
+    /** @return the open file limit; empty keeps the declared one */
+    @AttributeDefinition(description = "Open files per handler process (empty = as declared)")
+    String open_files() default "";
+
+    /** @return the file size limit; empty keeps the declared one */
+    @AttributeDefinition(description = "Largest file a handler may write, bytes with optional k/m/g suffix (empty = as declared)")
+    String file_size() default "";
+
+    /** @return the scratch size; empty keeps the declared one */
+    @AttributeDefinition(description = "Size of the handler's writable scratch directory /tmp, bytes with optional k/m/g suffix (empty = as declared)")
+    String scratch() default "";
 }

@@ -3,9 +3,13 @@ package io.github.umdosgi.impl.config;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import io.github.umdosgi.api.DriverDescriptor;
 import io.github.umdosgi.api.RestartPolicy;
+import io.github.umdosgi.api.Sandbox;
+import io.github.umdosgi.impl.sandbox.SandboxAttributes;
 
 /**
  * Operator overrides, applied on top of what a bundle declares. Immutable.
@@ -19,17 +23,20 @@ import io.github.umdosgi.api.RestartPolicy;
  * @param restartPeriodMillis restart period, or 0
  * @param environment allowlisted JVM variables, or empty
  * @param wrapper launch wrapper argv, or empty
+ * @param sandbox sandbox settings by their header key ({@link SandboxAttributes#KEYS}); absent keys as declared
  */
 public record DriverOverrides(int instances, long timeoutMillis, long startTimeoutMillis, int maxMessage,
-        int restartIntensity, long restartPeriodMillis, List<String> environment, List<String> wrapper) {
+        int restartIntensity, long restartPeriodMillis, List<String> environment, List<String> wrapper,
+        Map<String, String> sandbox) {
 
     /** Overrides that change nothing. */
-    public static final DriverOverrides NONE = new DriverOverrides(0, 0, 0, 0, -1, 0, List.of(), List.of());
+    public static final DriverOverrides NONE = new DriverOverrides(0, 0, 0, 0, -1, 0, List.of(), List.of(), Map.of());
 
     /** Copies the lists. */
     public DriverOverrides {
         environment = List.copyOf(environment);
         wrapper = List.copyOf(wrapper);
+        sandbox = Map.copyOf(sandbox);
     }
 
     /**
@@ -39,7 +46,28 @@ public record DriverOverrides(int instances, long timeoutMillis, long startTimeo
     public static DriverOverrides of(DriverConfig config) {
         return new DriverOverrides(config.instances(), config.timeout(), config.start_timeout(),
                 config.max_message(), config.restart_intensity(), config.restart_period(),
-                words(config.env()), words(config.wrapper()));
+                words(config.env()), words(config.wrapper()), sandboxOf(config));
+    }
+
+    private static Map<String, String> sandboxOf(DriverConfig config) {
+        Map<String, String> settings = new TreeMap<>();
+        put(settings, "sandbox", config.sandbox());
+        put(settings, "network", config.network());
+        put(settings, "ro-paths", String.join(",", words(config.ro_paths())));
+        put(settings, "memory", config.memory());
+        put(settings, "processes", config.processes());
+        put(settings, "cpus", config.cpus());
+        put(settings, "cpu-time", config.cpu_time());
+        put(settings, "open-files", config.open_files());
+        put(settings, "file-size", config.file_size());
+        put(settings, "scratch", config.scratch());
+        return settings;
+    }
+
+    private static void put(Map<String, String> settings, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            settings.put(key, value.trim());
+        }
     }
 
     /**
@@ -48,31 +76,36 @@ public record DriverOverrides(int instances, long timeoutMillis, long startTimeo
      * @throws IllegalArgumentException an override is invalid
      */
     public DriverDescriptor applyTo(DriverDescriptor declared) {
-        DriverDescriptor d = declared;
+        DriverDescriptor.Builder d = declared.toBuilder();
         if (instances > 0) {
-            d = d.withInstances(instances);
+            d.instances(instances);
         }
         if (timeoutMillis > 0) {
-            d = d.withCallTimeout(Duration.ofMillis(timeoutMillis));
+            d.callTimeout(Duration.ofMillis(timeoutMillis));
         }
         if (startTimeoutMillis > 0) {
-            d = d.withStartTimeout(Duration.ofMillis(startTimeoutMillis));
+            d.startTimeout(Duration.ofMillis(startTimeoutMillis));
         }
         if (maxMessage > 0) {
-            d = d.withMaxMessageSize(maxMessage);
+            d.maxMessageSize(maxMessage);
         }
-        RestartPolicy policy = d.restartPolicy();
+        RestartPolicy policy = declared.restartPolicy();
         if (restartIntensity >= 0 || restartPeriodMillis > 0) {
-            d = d.withRestartPolicy(policy.withIntensity(restartIntensity >= 0 ? restartIntensity : policy.intensity(),
+            d.restartPolicy(policy.withIntensity(restartIntensity >= 0 ? restartIntensity : policy.intensity(),
                     restartPeriodMillis > 0 ? Duration.ofMillis(restartPeriodMillis) : policy.period()));
         }
         if (!environment.isEmpty()) {
-            d = d.withEnvironment(environment);
+            d.environment(environment);
         }
         if (!wrapper.isEmpty()) {
-            d = d.withWrapper(wrapper);
+            d.wrapper(wrapper);
         }
-        return d;
+        if (!sandbox.isEmpty()) {
+            Sandbox.Builder box = declared.sandbox().toBuilder();
+            sandbox.forEach((key, value) -> SandboxAttributes.apply(box, key, value));
+            d.sandbox(box.build());
+        }
+        return d.build();
     }
 
     /** FileInstall and the web console may hand a list as one string; accept both forms. */

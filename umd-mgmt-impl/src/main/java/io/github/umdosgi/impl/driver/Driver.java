@@ -113,6 +113,10 @@ public final class Driver {
             List<HandlerInstance> instances = new ArrayList<>();
             try {
                 DriverDescriptor descriptor = overrides.applyTo(declared);
+                if (!descriptor.sandbox().confined()) {
+                    services.log().warn("driver '" + name + "' runs WITHOUT a sandbox (sandbox=none): its handler has"
+                            + " every right of the JVM's user; remove sandbox=none unless that is meant");
+                }
                 directory = services.directories().create(name);
                 HandlerBlob blob = HandlerBlob.extract(owner.getEntry(descriptor.handler()), descriptor.handler(), descriptor.sha256(), directory, name);
                 for (int i = 0; i < descriptor.instances(); i++) {
@@ -530,7 +534,8 @@ public final class Driver {
         }
         return new DriverInfo(name, bundle == null ? -1 : bundle.getBundleId(),
                 bundle == null ? "" : Objects.toString(bundle.getSymbolicName(), ""), state, instances,
-                calls.sum(), failures.sum(), starts.sum(), Optional.ofNullable(lastError));
+                calls.sum(), failures.sum(), starts.sum(), Optional.ofNullable(lastError),
+                Optional.ofNullable(current).map(Loaded::descriptor));
     }
 
     private void deleteQuietly(Path directory) {

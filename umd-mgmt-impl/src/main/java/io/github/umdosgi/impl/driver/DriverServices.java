@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.github.umdosgi.impl.blob.DriverDirectories;
 import io.github.umdosgi.impl.process.ProcessServices;
+import io.github.umdosgi.impl.sandbox.SandboxLaunches;
 
 /**
  * What every driver shares with the manager: the private directory root,
@@ -16,9 +17,10 @@ import io.github.umdosgi.impl.process.ProcessServices;
  * @param settleTime how long a handler without post-start hook must stay alive after its first start to count as started
  * @param reapTimeout how long to wait for a killed handler to be reaped
  * @param events where driver events go
+ * @param launches turns each driver's sandbox into the command line that starts its handlers
  */
 public record DriverServices(DriverDirectories directories, Watchdog watchdog, ProcessServices processes, DriverLog log,
-        Duration settleTime, Duration reapTimeout, DriverEvents events) {
+        Duration settleTime, Duration reapTimeout, DriverEvents events, SandboxLaunches launches) {
 
     /**
      * Without events.
@@ -32,6 +34,7 @@ public record DriverServices(DriverDirectories directories, Watchdog watchdog, P
      */
     public DriverServices(DriverDirectories directories, Watchdog watchdog, ProcessServices processes, DriverLog log,
             Duration settleTime, Duration reapTimeout) {
-        this(directories, watchdog, processes, log, settleTime, reapTimeout, DriverEvents.NONE);
+        this(directories, watchdog, processes, log, settleTime, reapTimeout, DriverEvents.NONE,
+                SandboxLaunches.unavailable(processes.spawner().throughShim()));
     }
 }

@@ -26,8 +26,9 @@ import io.github.umdosgi.impl.blob.HandlerBlob;
 import io.github.umdosgi.impl.frame.FrameTooLargeException;
 import io.github.umdosgi.impl.frame.ReplyDiscardedException;
 import io.github.umdosgi.impl.frame.ReplyTarget;
-import io.github.umdosgi.impl.process.HandlerEnvironment;
 import io.github.umdosgi.impl.process.HandlerProcess;
+import io.github.umdosgi.impl.process.Launch;
+import io.github.umdosgi.impl.sandbox.SandboxUnavailableException;
 
 /**
  * One handler process slot of a loaded driver, with the kernel's
@@ -178,12 +179,11 @@ final class HandlerInstance {
         HandlerProcess started;
         try {
             String identity = blob.verify();
-            List<String> command = new ArrayList<>(descriptor.wrapper());
-            command.add(blob.executable().toString());
-            started = HandlerProcess.start(services.processes(), command, identity.isEmpty() ? null : identity,
-                    blob.directory(),
-                    HandlerEnvironment.of(name, index, blob.directory(), descriptor.environment()),
-                    "driver '" + name + "' instance " + index, services.log()::info);
+            Launch launch = services.launches().plan(name, index, descriptor, blob, identity == null ? "" : identity);
+            started = HandlerProcess.start(services.processes(), launch, "driver '" + name + "' instance " + index,
+                    services.log()::info);
+        } catch (SandboxUnavailableException e) {
+            throw new HandlerStartException(name, "the sandbox is unavailable: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new HandlerStartException(name, "cannot start handler: " + e.getMessage(), e);
         }

@@ -9,8 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.github.umdosgi.api.DriverDescriptor;
+import io.github.umdosgi.api.Sandbox;
 import io.github.umdosgi.api.UmdManager;
 import io.github.umdosgi.impl.frame.FrameCodec;
+import io.github.umdosgi.impl.sandbox.SandboxAttributes;
 
 /**
  * Parses {@code UMD-Driver: name;handler=path[;attr=value]*[, name2;...]}.
@@ -26,9 +28,15 @@ import io.github.umdosgi.impl.frame.FrameCodec;
  */
 public final class DriverHeaderParser {
 
-    static final Set<String> ATTRIBUTES = Set.of("handler", "sha256", "timeout", "start-timeout",
+    static final Set<String> ATTRIBUTES = union(Set.of("handler", "sha256", "timeout", "start-timeout",
             "max-message", "instances", "post-start", "restart-intensity", "restart-period", "env", "wrapper",
-            "osname", "processor", "protocol");
+            "osname", "processor", "protocol"), SandboxAttributes.KEYS);
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
 
     /**
      * What a header declares for one platform.
@@ -150,46 +158,59 @@ public final class DriverHeaderParser {
                     + " is not spoken by this manager, which speaks protocol "
                     + FrameCodec.PROTOCOL);
         }
-        DriverDescriptor descriptor = DriverDescriptor.of(name, handler);
+        DriverDescriptor.Builder descriptor = DriverDescriptor.builder(name, handler);
         // From here on, invalid values are rejected by DriverDescriptor with a message naming the driver.
         if (attributes.containsKey("sha256")) {
-            descriptor = descriptor.withSha256(attributes.get("sha256"));
+            descriptor.sha256(attributes.get("sha256"));
         }
         if (attributes.containsKey("timeout")) {
-            descriptor = descriptor.withCallTimeout(Duration.ofMillis(number(name, "timeout", attributes)));
+            descriptor.callTimeout(Duration.ofMillis(number(name, "timeout", attributes)));
         }
         if (attributes.containsKey("start-timeout")) {
-            descriptor = descriptor.withStartTimeout(Duration.ofMillis(number(name, "start-timeout", attributes)));
+            descriptor.startTimeout(Duration.ofMillis(number(name, "start-timeout", attributes)));
         }
         if (attributes.containsKey("max-message")) {
-            descriptor = descriptor.withMaxMessageSize(
-                    (int) number(name, "max-message", attributes, 1, Integer.MAX_VALUE));
+            descriptor.maxMessageSize((int) number(name, "max-message", attributes, 1, DriverDescriptor.MAX_MESSAGE_LIMIT));
         }
         if (attributes.containsKey("instances")) {
-            descriptor = descriptor.withInstances(
-                    (int) number(name, "instances", attributes, 1, DriverDescriptor.MAX_INSTANCES));
+            descriptor.instances((int) number(name, "instances", attributes, 1, DriverDescriptor.MAX_INSTANCES));
         }
         if (attributes.containsKey("restart-intensity") || attributes.containsKey("restart-period")) {
-            var policy = descriptor.restartPolicy();
+            var policy = io.github.umdosgi.api.RestartPolicy.DEFAULT;
             int intensity = attributes.containsKey("restart-intensity")
                     ? (int) number(name, "restart-intensity", attributes, 0, Integer.MAX_VALUE)
                     : policy.intensity();
             Duration period = attributes.containsKey("restart-period")
                     ? Duration.ofMillis(number(name, "restart-period", attributes)) : policy.period();
-            descriptor = descriptor.withRestartPolicy(policy.withIntensity(intensity, period));
+            descriptor.restartPolicy(policy.withIntensity(intensity, period));
         }
         if (attributes.containsKey("env")) {
-            descriptor = descriptor.withEnvironment(words(attributes.get("env")));
+            descriptor.environment(words(attributes.get("env")));
         }
         if (attributes.containsKey("wrapper")) {
-            descriptor = descriptor.withWrapper(words(attributes.get("wrapper")));
+            descriptor.wrapper(words(attributes.get("wrapper")));
+        }
+        Sandbox.Builder sandbox = Sandbox.builder();
+        for (String key : SandboxAttributes.KEYS) {
+            if (attributes.containsKey(key)) {
+                try {
+                    SandboxAttributes.apply(sandbox, key, attributes.get(key));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("driver '" + name + "': " + e.getMessage(), e);
+                }
+            }
+        }
+        try {
+            descriptor.sandbox(sandbox.build());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("driver '" + name + "': " + e.getMessage(), e);
         }
         Optional<String> hook = Optional.ofNullable(attributes.get("post-start"));
         if (hook.isPresent() && !hook.get().matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
             throw new IllegalArgumentException("driver '" + name + "': post-start '" + hook.get()
                     + "' is not a class name");
         }
-        return new Clause(new DriverDeclaration(descriptor, hook),
+        return new Clause(new DriverDeclaration(descriptor.build(), hook),
                 alternatives(attributes.getOrDefault("osname", "")),
                 alternatives(attributes.getOrDefault("processor", "")));
     }

@@ -38,6 +38,10 @@ import io.github.umdosgi.impl.driver.DriverServices;
 import io.github.umdosgi.impl.driver.Watchdog;
 import io.github.umdosgi.impl.extender.DriverExtender;
 import io.github.umdosgi.impl.process.LaunchShim;
+import io.github.umdosgi.impl.blob.HandlerBlob;
+import io.github.umdosgi.impl.sandbox.Cgroups;
+import io.github.umdosgi.impl.sandbox.SandboxHost;
+import io.github.umdosgi.impl.sandbox.SandboxLaunches;
 import io.github.umdosgi.impl.process.ProcessServices;
 
 /**
@@ -67,6 +71,7 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
     private BundleContext context;
     private Watchdog watchdog;
     private ProcessServices processes;
+    private Cgroups cgroups;
     private DriverRegistry registry;
     private DriverExtender extender;
     private final SynchronousBundleListener stopListener = this::bundleChanged;
@@ -87,8 +92,21 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
             logger.warn("removed {} private driver directories left by an earlier run under {}", stale, root);
         }
         watchdog = new Watchdog();
-        Path shim = LaunchShim.install(context.getBundle(), context.getDataFile("launcher").toPath()).orElse(null);
+        Path tools = context.getDataFile("launcher").toPath();
+        HandlerBlob shim = LaunchShim.install(context.getBundle(), tools).orElse(null);
         processes = ProcessServices.create(shim);
+        cgroups = Cgroups.discover();
+        SandboxHost host = SandboxHost.probe(context.getBundle(), tools.resolve("seccomp"),
+                processes.spawner().shim(), Path.of(property(SandboxHost.BWRAP_PROPERTY, SandboxHost.DEFAULT_BWRAP.toString())),
+                Integer.parseInt(property(SandboxHost.UID_PROPERTY, Integer.toString(SandboxHost.DEFAULT_UID))));
+        SandboxLaunches launches = new SandboxLaunches(host, cgroups, processes.spawner().throughShim());
+        if (host.unavailable() != null) {
+            logger.error("handlers cannot be sandboxed on this host, so every driver that does not opt out fails: {}",
+                    host.unavailable());
+        } else if (cgroups.controllers().size() < 3) {
+            logger.warn("cgroup controllers usable beneath the JVM's own cgroups: {}; the others' limits fall back"
+                    + " to rlimits per process", cgroups.controllers());
+        }
         if (shim == null) {
             logger.warn("no launch shim for this machine: handler trees are found through descendants only{}",
                     processes.spawner().guarded() ? "" : ", and handlers that ignore end of stdin may outlive a killed JVM");
@@ -100,7 +118,7 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
             }
         };
         registry = new DriverRegistry(new DriverServices(directories, watchdog, processes, new OsgiDriverLog(logger),
-                Duration.ofMillis(50), Duration.ofSeconds(5), publisher));
+                Duration.ofMillis(50), Duration.ofSeconds(5), publisher, launches));
         context.addBundleListener(stopListener);
         extender = new DriverExtender(context, registry, new OsgiDriverLog(logger));
         extender.open();
@@ -113,6 +131,12 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
         registry.unloadAll();
         watchdog.close();
         processes.close();
+        cgroups.close();
+    }
+
+    private String property(String name, String fallback) {
+        String value = context.getProperty(name);
+        return value == null || value.isBlank() ? fallback : value.trim();
     }
 
     /** Unloads the drivers of a stopping bundle, in its own stopping thread, before it is gone. */

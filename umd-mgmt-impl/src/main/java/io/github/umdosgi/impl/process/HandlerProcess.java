@@ -33,6 +33,8 @@ public final class HandlerProcess {
     private final StderrDrain.Source stderr;
     private final String label;
     private final boolean sessionLeader;
+    // Bounds the tree; released once the process is reaped.
+    private final Confinement confinement;
     // Set once the session of a dead or killed leader was swept: it cannot grow after that.
     private volatile boolean sessionSwept;
     // Written by any thread that kills; read when describing the exit.
@@ -52,18 +54,18 @@ public final class HandlerProcess {
     static final int INLINE_WRITE_LIMIT = 128 << 10;
 
     private HandlerProcess(Process process, HandlerPipes pipes, StderrDrain.Source stderr, String label,
-            boolean sessionLeader) {
+            boolean sessionLeader, Confinement confinement) {
         this.process = process;
         this.pipes = pipes;
         this.sessionLeader = sessionLeader;
         this.stderr = stderr;
         this.label = label;
+        this.confinement = confinement;
     }
 
     /**
-     * Forks the handler with the given working directory and exactly the given
-     * environment; stdin and stdout are pipes, stderr goes line by line to
-     * {@code stderrLines}.
+     * Forks an unconfined command with the given working directory and exactly the given
+     * environment; stdin and stdout are pipes, stderr goes line by line to {@code stderrLines}.
      *
      * @param services the shared spawner and stderr drain
      * @param command the executable (and wrapper arguments before it, if any)
@@ -76,44 +78,47 @@ public final class HandlerProcess {
      */
     public static HandlerProcess start(ProcessServices services, List<String> command, Path workingDirectory,
             Map<String, String> environment, String label, Consumer<String> stderrLines) throws IOException {
-        return start(services, command, null, workingDirectory, environment, label, stderrLines);
+        return start(services, Launch.plain(command, workingDirectory, environment), label, stderrLines);
     }
 
     /**
-     * As {@link #start(ProcessServices, List, Path, Map, String, Consumer)}, for a
-     * command whose last word is a handler file the manager has just checked.
+     * Forks a handler as the sandbox policy planned it; stdin and stdout are
+     * pipes, stderr goes line by line to {@code stderrLines}.
      *
      * @param services the shared spawner and stderr drain
-     * @param command wrapper words, then the handler file
-     * @param identity the checked file's identity ({@link io.github.umdosgi.impl.blob.HandlerBlob#verify()}),
-     *        compared again by the launch shim on the file it runs; null to skip
-     * @param workingDirectory the private directory
-     * @param environment the complete environment
+     * @param launch the shim options, command, directory, environment and confinement
      * @param label names the handler in log lines
      * @param stderrLines receives each stderr line
      * @return the started handler
-     * @throws IOException the exec failed
+     * @throws IOException the exec failed; the launch's confinement is released
      */
-    public static HandlerProcess start(ProcessServices services, List<String> command, String identity,
-            Path workingDirectory, Map<String, String> environment, String label, Consumer<String> stderrLines)
-            throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(workingDirectory.toFile())
+    public static HandlerProcess start(ProcessServices services, Launch launch, String label,
+            Consumer<String> stderrLines) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(launch.command())
+                .directory(launch.workingDirectory().toFile())
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.PIPE);
         builder.environment().clear();
-        builder.environment().putAll(environment);
-        Process process = services.spawner().spawn(builder, identity);
+        builder.environment().putAll(launch.environment());
+        Process process;
+        try {
+            process = services.spawner().spawn(builder, launch.shimOptions());
+        } catch (IOException | RuntimeException e) {
+            launch.confinement().release();
+            throw e;
+        }
         String fullLabel = label + " pid " + process.pid();
         try {
             StderrDrain.Source stderr =
                     services.stderr().register(process.getErrorStream(), process::isAlive, fullLabel, stderrLines);
             HandlerPipes pipes = HandlerPipes.attach(process, services.spawner().awaitsGo(), services.buffers());
-            return new HandlerProcess(process, pipes, stderr, fullLabel, services.spawner().sessions());
+            return new HandlerProcess(process, pipes, stderr, fullLabel, services.spawner().throughShim(),
+                    launch.confinement());
         } catch (RuntimeException | Error e) {
             // Nothing owns the process yet: it must not outlive this failure (with --sync it would wait forever).
             process.destroyForcibly();
+            process.onExit().thenRun(launch.confinement()::release);
             throw e;
         }
     }
@@ -220,7 +225,10 @@ public final class HandlerProcess {
         killedByUs = true;
         // Signal through the handle: Process.destroyForcibly would also close the pipes, losing the
         // handler's last stderr lines and turning a clean end of stream into "Stream closed".
-        if (sessionLeader) {
+        if (confinement.ownPidNamespace()) {
+            // The sandbox's pid namespace dies whole with this process: no walk by pids that may be recycled.
+            process.toHandle().destroyForcibly();
+        } else if (sessionLeader) {
             if (!sessionSwept) {
                 sessionSwept = true;
                 // The handler is its tree's subreaper: while it lives, everything it started is below
@@ -251,6 +259,9 @@ public final class HandlerProcess {
      * an end of stream until the call times out.
      */
     public void killOrphans() {
+        if (confinement.ownPidNamespace()) {
+            return;
+        }
         if (sessionLeader && !sessionSwept) {
             ProcessTree.below(process.pid(), true).forEach(ProcessHandle::destroyForcibly);
             sessionSwept = true;
@@ -272,6 +283,14 @@ public final class HandlerProcess {
         }
         pipes.close();
         stderr.finish();
+        if (!process.isAlive()) {
+            confinement.release();
+        }
+    }
+
+    /** @return why a limit of the sandbox stopped the tree, or an empty string */
+    public String limitReached() {
+        return confinement.limitReached();
     }
 
     /**
@@ -309,7 +328,11 @@ public final class HandlerProcess {
             return "state unknown (interrupted)";
         }
         int status = process.exitValue();
-        // The JDK reports death by signal N as 128 + N (so "exit 130" reads as signal 2: a JDK limit).
-        return status > 128 ? "was killed by signal " + (status - 128) : "exited with status " + status;
+        String limit = confinement.limitReached();
+        // The JDK (and bubblewrap for its child) reports death by signal N as 128 + N (so "exit 130"
+        // reads as signal 2: a JDK limit).
+        String how = status > 128 ? "was killed by signal " + (status - 128) + Signals.meaning(status - 128)
+                : "exited with status " + status;
+        return limit.isEmpty() ? how : how + " (" + limit + ")";
     }
 }

@@ -27,10 +27,10 @@ public final class LaunchShim {
     /**
      * @param bundle the manager's bundle
      * @param directory where to put it; replaced as a whole
-     * @return the installed shim, or empty when none fits this machine
+     * @return the installed shim, its digest recorded for the checks before each use; empty when none fits this machine
      * @throws IOException the shim exists but cannot be installed
      */
-    public static Optional<Path> install(Bundle bundle, Path directory) throws IOException {
+    public static Optional<HandlerBlob> install(Bundle bundle, Path directory) throws IOException {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             return Optional.empty();
         }
@@ -42,11 +42,11 @@ public final class LaunchShim {
         DriverDirectories.deleteTree(directory);
         Files.createDirectories(directory.getParent());
         Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        return Optional.of(HandlerBlob.extract(source, entry, Optional.empty(), directory, "umd-launch").executable());
+        return Optional.of(HandlerBlob.extract(source, entry, Optional.empty(), directory, "umd-launch"));
     }
 
     /** @return the architecture as {@code uname -m} names it, which is how the build names the folder */
-    static String architecture() {
+    public static String architecture() {
         String arch = System.getProperty("os.arch", "");
         return switch (arch) {
             case "amd64", "x86_64" -> "x86_64";

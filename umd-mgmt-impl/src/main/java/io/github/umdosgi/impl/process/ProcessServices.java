@@ -42,7 +42,7 @@ public record ProcessServices(ProcessSpawner spawner, StderrDrain stderr, Execut
      * @param shim the extracted launch shim, or null to fall back to setpriv
      * @return the services
      */
-    public static ProcessServices create(java.nio.file.Path shim) {
+    public static ProcessServices create(io.github.umdosgi.impl.blob.HandlerBlob shim) {
         ThreadPoolExecutor workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), task -> {
                     Thread t = new Thread(task, "umd-worker");

@@ -10,6 +10,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.github.umdosgi.impl.blob.HandlerBlob;
+
 /**
  * Forks every handler from one long-lived thread, behind a guard that kills
  * the handler when the JVM dies: the launch shim {@code umd-launch} (parent
@@ -32,23 +34,21 @@ public final class ProcessSpawner implements AutoCloseable {
 
     private final ExecutorService thread;
     private final List<String> guard;
-    // The guard is the launch shim: it leads a session, waits for the go byte and takes an identity.
-    private final boolean throughShim;
+    // The launch shim, checked against its digest before each use; null when the guard is not the shim.
+    private final HandlerBlob shim;
 
     /**
      * @param shim the extracted launch shim, or null when none fits this machine
      * @return a spawner with the strongest guard available
      */
-    public static ProcessSpawner create(Path shim) {
+    public static ProcessSpawner create(HandlerBlob shim) {
         if (shim != null) {
-            return new ProcessSpawner(
-                    List.of(shim.toString(), "--sync", Long.toString(ProcessHandle.current().pid())), true);
+            return new ProcessSpawner(List.of(shim.executable().toString(), "--sync"), shim);
         }
         // Without the shim nothing checks the file between the manager's check and the exec.
-
         return new ProcessSpawner(Files.isExecutable(SETPRIV)
                 ? List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--")
-                : List.of(), false);
+                : List.of(), null);
     }
 
     /** @return a spawner with the setpriv guard when installed, without sessions */
@@ -57,12 +57,12 @@ public final class ProcessSpawner implements AutoCloseable {
     }
 
     ProcessSpawner(List<String> guard) {
-        this(guard, false);
+        this(guard, null);
     }
 
-    ProcessSpawner(List<String> guard, boolean throughShim) {
+    private ProcessSpawner(List<String> guard, HandlerBlob shim) {
         this.guard = List.copyOf(guard);
-        this.throughShim = throughShim;
+        this.shim = shim;
         this.thread = Executors.newSingleThreadExecutor(task -> {
             Thread t = new Thread(task, "umd-spawner");
             t.setDaemon(true);
@@ -75,9 +75,14 @@ public final class ProcessSpawner implements AutoCloseable {
         return !guard.isEmpty();
     }
 
-    /** @return whether every handler leads its own session, so {@link ProcessTree} finds its whole tree */
-    public boolean sessions() {
-        return throughShim;
+    /** @return whether handlers start through the launch shim, which takes options and leads a session */
+    public boolean throughShim() {
+        return shim != null;
+    }
+
+    /** @return the launch shim, or empty */
+    public java.util.Optional<Path> shim() {
+        return java.util.Optional.ofNullable(shim).map(HandlerBlob::executable);
     }
 
     /**
@@ -85,7 +90,7 @@ public final class ProcessSpawner implements AutoCloseable {
      *         runs the handler (the shim's {@code --sync})
      */
     public boolean awaitsGo() {
-        return throughShim;
+        return shim != null;
     }
 
     /**
@@ -96,24 +101,27 @@ public final class ProcessSpawner implements AutoCloseable {
      * @throws IOException the exec failed
      */
     public Process spawn(ProcessBuilder builder) throws IOException {
-        return spawn(builder, null);
+        return spawn(builder, List.of());
     }
 
     /**
-     * Starts the builder's command behind the guard, on the spawner thread.
-     * With the shim, the command's last word is the handler: the shim checks,
-     * on the file it opens, that it is still the one the manager checked, and
-     * runs exactly that file.
+     * Starts the builder's command behind the guard, on the spawner thread,
+     * after checking the launch shim against the digest taken when it was
+     * installed: a replaced shim would run before every handler.
      *
      * @param builder a fully configured builder; its command is prefixed, not replaced
-     * @param identity the checked handler file's identity, or null when the last word is not a handler file
+     * @param shimOptions options for the shim (files to open and check, cgroups, limits, user)
      * @return the started process
-     * @throws IOException the exec failed
+     * @throws IOException the exec failed, the shim was modified, or options were given without a shim
      */
-    public Process spawn(ProcessBuilder builder, String identity) throws IOException {
+    public Process spawn(ProcessBuilder builder, List<String> shimOptions) throws IOException {
         List<String> command = new ArrayList<>(guard);
-        if (throughShim) {
-            command.add(identity == null ? "-" : identity);
+        if (shim != null) {
+            shim.verify();
+            command.addAll(shimOptions);
+            command.add(Long.toString(ProcessHandle.current().pid()));
+        } else if (!shimOptions.isEmpty()) {
+            throw new IOException("the launch shim is needed for this handler but none fits this machine");
         }
         command.addAll(builder.command());
         builder.command(command);

@@ -69,13 +69,13 @@ class HandlerBlobTest {
     }
 
     @Test
-    void extractCopiesTheFileReadExecuteOwnerOnlyAndRecordsItsDigest() throws Exception {
+    void extractCopiesTheFileReadAndExecuteOnlyAndRecordsItsDigest() throws Exception {
         HandlerBlob blob = HandlerBlob.extract(url(), "bin/handler", Optional.empty(), directory, "handler");
         Path file = directory.resolve("handler");
         assertEquals(file, blob.executable());
         assertEquals(directory, blob.directory());
         assertArrayEquals(content, Files.readAllBytes(file));
-        assertEquals("r-x------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals("r-xr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertEquals(sha256(content), blob.sha256());
         assertEquals(64, blob.sha256().length());
         assertEquals(sha256(content), Sha256.of(file));

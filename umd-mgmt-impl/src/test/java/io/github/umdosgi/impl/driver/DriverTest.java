@@ -57,6 +57,16 @@ import io.github.umdosgi.impl.process.ProcessServices;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DriverTest {
 
+    // The lifecycle is tested here without the launch shim, hence without a sandbox; the sandbox
+    // has tests of its own (SandboxLaunchesTest, the sandbox ITs).
+    private static final io.github.umdosgi.api.Sandbox UNCONFINED = io.github.umdosgi.api.Sandbox.builder()
+            .profile(io.github.umdosgi.api.Sandbox.Profile.NONE).build();
+
+    private static DriverDescriptor unconfined(String name, String handler) {
+        return DriverDescriptor.builder(name, handler).sandbox(UNCONFINED).build();
+    }
+
+
     @TempDir
     Path temp;
 
@@ -191,7 +201,7 @@ class DriverTest {
 
     @Test
     void loadCallAndUnloadAnEchoHandler() throws Exception {
-        Driver d = loaded("echo", DriverDescriptor.of("echo", "bin/cat"));
+        Driver d = loaded("echo", unconfined("echo", "bin/cat"));
         assertTrue(d.isLoaded());
         DriverInfo info = d.snapshot();
         assertEquals(DriverState.IDLE, info.state());
@@ -242,7 +252,7 @@ class DriverTest {
                     case "start" -> {
                         starts.incrementAndGet();
                         // What the extender does when the bundle starts.
-                        d.load(bundle(9, null), DriverDescriptor.of("lazy", "bin/cat"), null);
+                        d.load(bundle(9, null), unconfined("lazy", "bin/cat"), null);
                         yield null;
                     }
                     default -> throw new UnsupportedOperationException(method.getName());
@@ -255,7 +265,7 @@ class DriverTest {
 
     @Test
     void aKilledHandlerIsRestartedByTheNextCall() throws Exception {
-        Driver d = loaded("echo", DriverDescriptor.of("echo", "bin/cat"));
+        Driver d = loaded("echo", unconfined("echo", "bin/cat"));
         long first = pid(d, 0);
         assertEquals(1, d.kill());
         await("the handler died", () -> HandlerProcessTest.isDead(first));
@@ -271,7 +281,7 @@ class DriverTest {
     @Test
     void aHandlerThatDiesOnItsOwnIsReportedEagerlyAndRestarted() throws Exception {
         script("bin/once", "head -c 5 >/dev/null; printf '\\000\\000\\000\\001k'; echo 'bye' >&2; exit 4");
-        Driver d = loaded("once", DriverDescriptor.of("once", "bin/once"));
+        Driver d = loaded("once", unconfined("once", "bin/once"));
         long first = pid(d, 0);
         assertArrayEquals(bytes("k"), d.call(bytes("?"), null));
         await("the handler exited", () -> HandlerProcessTest.isDead(first));
@@ -285,8 +295,8 @@ class DriverTest {
     @Test
     void restartsBeyondTheIntensityFailTheDriverUntilAnOperatorRestart() throws Exception {
         script("bin/once", "head -c 5 >/dev/null; printf '\\000\\000\\000\\001k'; exit 0");
-        Driver d = loaded("once", DriverDescriptor.of("once", "bin/once")
-                .withRestartPolicy(RestartPolicy.DEFAULT.withIntensity(2, Duration.ofMinutes(5))));
+        Driver d = loaded("once", DriverDescriptor.builder("once", "bin/once").sandbox(UNCONFINED)
+                .restartPolicy(RestartPolicy.DEFAULT.withIntensity(2, Duration.ofMinutes(5))).build());
         // The loaded handler answers once, then two restarts are allowed.
         for (int i = 0; i < 3; i++) {
             assertArrayEquals(bytes("k"), d.call(bytes("?"), null), "call " + i);
@@ -309,7 +319,7 @@ class DriverTest {
     @Test
     void aCallThatOverrunsItsTimeoutKillsTheHandlerAndTheNextCallRestartsIt() throws Exception {
         script("bin/slow", "head -c 5 >/dev/null; exec sleep 1000");
-        Driver d = loaded("slow", DriverDescriptor.of("slow", "bin/slow"));
+        Driver d = loaded("slow", unconfined("slow", "bin/slow"));
         long pid = pid(d, 0);
         CallTimeoutException e = assertThrows(CallTimeoutException.class,
                 () -> d.call(bytes("?"), Duration.ofMillis(300)));
@@ -325,7 +335,7 @@ class DriverTest {
 
     @Test
     void aTooLargeRequestIsRefusedWithoutTouchingTheHandler() throws Exception {
-        Driver d = loaded("echo", DriverDescriptor.of("echo", "bin/cat").withMaxMessageSize(16));
+        Driver d = loaded("echo", DriverDescriptor.builder("echo", "bin/cat").sandbox(UNCONFINED).maxMessageSize(16).build());
         long pid = pid(d, 0);
         MessageTooLargeException e = assertThrows(MessageTooLargeException.class,
                 () -> d.call(new byte[17], null));
@@ -337,7 +347,7 @@ class DriverTest {
     @Test
     void aForgedReplyLengthIsAProtocolErrorAndKillsTheHandler() throws Exception {
         script("bin/liar", "head -c 5 >/dev/null; printf '\\377\\377\\377\\377'; exec sleep 1000");
-        Driver d = loaded("liar", DriverDescriptor.of("liar", "bin/liar"));
+        Driver d = loaded("liar", unconfined("liar", "bin/liar"));
         long pid = pid(d, 0);
         ProtocolException e = assertThrows(ProtocolException.class, () -> d.call(bytes("?"), null));
         assertTrue(e.getMessage().contains("4294967295"), e.getMessage());
@@ -347,7 +357,7 @@ class DriverTest {
     @Test
     void aSecondReplyNeverReachesTheNextCaller() throws Exception {
         script("bin/twice", "head -c 5 >/dev/null; printf '\\000\\000\\000\\001x\\000\\000\\000\\001y'; exec sleep 1000");
-        Driver d = loaded("twice", DriverDescriptor.of("twice", "bin/twice"));
+        Driver d = loaded("twice", unconfined("twice", "bin/twice"));
         assertArrayEquals(bytes("x"), d.call(bytes("1"), null));
         // The stale "y" must be dropped with its handler; a fresh handler answers "x".
         assertArrayEquals(bytes("x"), d.call(bytes("2"), null));
@@ -360,7 +370,7 @@ class DriverTest {
         // Chatters on stdout right after start, then echoes.
         // Chatters on its first start only (the private directory persists across restarts).
         script("bin/chatty", "if [ ! -e chatted ]; then : > chatted; printf '\\000\\000\\000\\005hello'; fi; exec cat");
-        Driver d = loaded("chatty", DriverDescriptor.of("chatty", "bin/chatty"));
+        Driver d = loaded("chatty", unconfined("chatty", "bin/chatty"));
         long pid = pid(d, 0);
         await("the chatter arrived", () -> {
             try {
@@ -379,7 +389,7 @@ class DriverTest {
         script("bin/broken", "echo 'cannot open /dev/thing' >&2; exit 3");
         Driver d = driver("broken");
         // The load does not wait for the settle time; the exit within it fails the driver right after.
-        d.load(bundle(), DriverDescriptor.of("broken", "bin/broken"), null);
+        d.load(bundle(), unconfined("broken", "bin/broken"), null);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (d.snapshot().state() != DriverState.FAILED && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -398,7 +408,7 @@ class DriverTest {
     void aMissingEntryFailsTheLoadNamingIt() throws Exception {
         Driver d = driver("missing");
         HandlerStartException e = assertThrows(HandlerStartException.class,
-                () -> d.load(bundle(), DriverDescriptor.of("missing", "bin/nothing-here"), null));
+                () -> d.load(bundle(), unconfined("missing", "bin/nothing-here"), null));
         assertTrue(e.getMessage().contains("bin/nothing-here"), e.getMessage());
         assertEquals(0, entriesUnderRoot());
     }
@@ -407,7 +417,7 @@ class DriverTest {
     void aWrongDigestFailsTheLoadAndLeavesNothing() throws Exception {
         Driver d = driver("echo");
         HandlerStartException e = assertThrows(HandlerStartException.class,
-                () -> d.load(bundle(), DriverDescriptor.of("echo", "bin/cat").withSha256("ab".repeat(32)), null));
+                () -> d.load(bundle(), DriverDescriptor.builder("echo", "bin/cat").sandbox(UNCONFINED).sha256("ab".repeat(32)).build(), null));
         assertTrue(e.getMessage().contains("sha256"), e.getMessage());
         assertEquals(DriverState.FAILED, d.snapshot().state());
         assertEquals(0, entriesUnderRoot());
@@ -415,7 +425,7 @@ class DriverTest {
 
     @Test
     void aHandlerModifiedOnDiskIsNotRestarted() throws Exception {
-        Driver d = loaded("echo", DriverDescriptor.of("echo", "bin/cat"));
+        Driver d = loaded("echo", unconfined("echo", "bin/cat"));
         Path exe;
         try (Stream<Path> children = Files.list(directories.root())) {
             exe = children.findFirst().orElseThrow().resolve("echo");
@@ -435,7 +445,7 @@ class DriverTest {
     void postStartHookRunsAfterEachStartAndItsFailureFailsTheLoad() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();
         Driver d = driver("hooked");
-        d.load(bundle(), DriverDescriptor.of("hooked", "bin/cat"), channel -> {
+        d.load(bundle(), unconfined("hooked", "bin/cat"), channel -> {
             byte[] reply = channel.call(bytes("ping"));
             seen.add(channel.driverName() + ":" + new String(reply, StandardCharsets.US_ASCII));
         });
@@ -447,7 +457,7 @@ class DriverTest {
 
         Driver failing = driver("failing");
         HandlerStartException e = assertThrows(HandlerStartException.class,
-                () -> failing.load(bundle(), DriverDescriptor.of("failing", "bin/cat"), channel -> {
+                () -> failing.load(bundle(), unconfined("failing", "bin/cat"), channel -> {
                     throw new IllegalStateException("handshake refused");
                 }));
         assertTrue(e.getMessage().contains("handshake refused"), e.getMessage());
@@ -460,8 +470,8 @@ class DriverTest {
         script("bin/mute", "exec sleep 1000");
         Driver d = driver("mute");
         HandlerStartException e = assertThrows(HandlerStartException.class,
-                () -> d.load(bundle(), DriverDescriptor.of("mute", "bin/mute")
-                        .withStartTimeout(Duration.ofMillis(300)), channel -> channel.call(bytes("hello?"))));
+                () -> d.load(bundle(), DriverDescriptor.builder("mute", "bin/mute").sandbox(UNCONFINED)
+                        .startTimeout(Duration.ofMillis(300)).build(), channel -> channel.call(bytes("hello?"))));
         assertTrue(e.getMessage().contains("timed out"), e.getMessage());
         assertEquals(0, entriesUnderRoot());
     }
@@ -470,7 +480,7 @@ class DriverTest {
     void theHookChannelCannotBeUsedAfterTheHookReturned() throws Exception {
         List<io.github.umdosgi.api.HandlerChannel> kept = new ArrayList<>();
         Driver d = driver("hooked");
-        d.load(bundle(), DriverDescriptor.of("hooked", "bin/cat"), kept::add);
+        d.load(bundle(), unconfined("hooked", "bin/cat"), kept::add);
         d.kill();
         await("the handler died", () -> d.snapshot().instances().get(0).pid().isEmpty());
         d.call(bytes("x"), null); // restart: a new channel
@@ -479,10 +489,10 @@ class DriverTest {
 
     @Test
     void theSameDriverCannotBeLoadedByTwoBundles() throws Exception {
-        Driver d = loaded("echo", DriverDescriptor.of("echo", "bin/cat"));
-        d.load(bundle(), DriverDescriptor.of("echo", "bin/cat"), null); // same bundle: no-op
+        Driver d = loaded("echo", unconfined("echo", "bin/cat"));
+        d.load(bundle(), unconfined("echo", "bin/cat"), null); // same bundle: no-op
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> d.load(bundle(8, null), DriverDescriptor.of("echo", "bin/cat"), null));
+                () -> d.load(bundle(8, null), unconfined("echo", "bin/cat"), null));
         assertTrue(e.getMessage().contains("already loaded"), e.getMessage());
         assertEquals(1, d.snapshot().starts());
     }
@@ -495,7 +505,7 @@ class DriverTest {
                 + " touch " + barrier + "/$UMD_INSTANCE;"
                 + " while [ ! -e " + barrier + "/0 ] || [ ! -e " + barrier + "/1 ]; do sleep 0.01; done;"
                 + " printf '\\000\\000\\000\\001'\"$UMD_INSTANCE\"; done");
-        Driver d = loaded("pair", DriverDescriptor.of("pair", "bin/pair").withInstances(2));
+        Driver d = loaded("pair", DriverDescriptor.builder("pair", "bin/pair").sandbox(UNCONFINED).instances(2).build());
         assertEquals(2, d.snapshot().instances().size());
         assertNotEquals(pid(d, 0), pid(d, 1));
         ExecutorService callers = Executors.newFixedThreadPool(2);
@@ -524,9 +534,9 @@ class DriverTest {
                 .sorted().findFirst().orElse(null);
         org.junit.jupiter.api.Assumptions.assumeTrue(jvmVariable != null);
         script("bin/env", "env >&2; exec cat");
-        Driver d = loaded("wrapped", DriverDescriptor.of("wrapped", "bin/env")
-                .withWrapper(List.of("/usr/bin/env", "WRAPPED_BY=env"))
-                .withEnvironment(List.of(jvmVariable)));
+        Driver d = loaded("wrapped", DriverDescriptor.builder("wrapped", "bin/env").sandbox(UNCONFINED)
+                .wrapper(List.of("/usr/bin/env", "WRAPPED_BY=env"))
+                .environment(List.of(jvmVariable)).build());
         assertArrayEquals(bytes("ok"), d.call(bytes("ok"), null));
         await("the environment was logged", () -> log.stream().anyMatch(l -> l.contains("WRAPPED_BY=env")));
         String expected = jvmVariable + "=" + System.getenv(jvmVariable);
@@ -538,7 +548,7 @@ class DriverTest {
     @Test
     void unloadDuringACallFailsTheCallPromptly() throws Exception {
         script("bin/slow", "head -c 5 >/dev/null; exec sleep 1000");
-        Driver d = loaded("slow", DriverDescriptor.of("slow", "bin/slow"));
+        Driver d = loaded("slow", unconfined("slow", "bin/slow"));
         long pid = pid(d, 0);
         ExecutorService caller = Executors.newSingleThreadExecutor();
         try {
@@ -559,7 +569,7 @@ class DriverTest {
     @Test
     void extractedHandlerIsNamedAfterTheDriverAndRunsInItsPrivateDirectory() throws Exception {
         script("bin/where", "pwd >&2; echo \"HOME=$HOME\" >&2; echo \"ARG0=$0\" >&2; exec cat");
-        Driver d = loaded("where", DriverDescriptor.of("where", "bin/where"));
+        Driver d = loaded("where", unconfined("where", "bin/where"));
         Path dir;
         try (Stream<Path> children = Files.list(directories.root())) {
             dir = children.findFirst().orElseThrow().toRealPath();
@@ -576,7 +586,7 @@ class DriverTest {
     void aLargeRequestToAHandlerThatRepliesWhileReadingDoesNotDeadlock() throws Exception {
         // cat starts echoing before it has read the whole request. Writing the whole request before
         // reading anything fills both pipes: cat blocks on stdout, the manager on cat's stdin.
-        Driver d = loaded("echo", DriverDescriptor.of("echo", "bin/cat"));
+        Driver d = loaded("echo", unconfined("echo", "bin/cat"));
         byte[] request = new byte[1 << 20];
         new Random(5).nextBytes(request);
         assertArrayEquals(request, d.call(request, Duration.ofSeconds(10)));
@@ -585,7 +595,7 @@ class DriverTest {
     @Test
     void aRequestAtTheInlineWriteLimitToAHandlerThatRepliesWhileReadingDoesNotDeadlock() throws Exception {
         // Written by the caller before it reads: it must fit into the two pipes and cat's own buffer.
-        Driver d = loaded("echo", DriverDescriptor.of("echo", "bin/cat"));
+        Driver d = loaded("echo", unconfined("echo", "bin/cat"));
         for (int size : new int[] {(64 << 10) - 4, 64 << 10, 128 << 10, (128 << 10) + 1}) {
             byte[] request = new byte[size];
             new Random(size).nextBytes(request);
@@ -596,7 +606,7 @@ class DriverTest {
     @Test
     void theCallRightAfterAnOperatorKillRestartsTheHandler() throws Exception {
         // UmdManager.kill: "the next call restarts them" - also when it comes at once.
-        Driver d = loaded("echo", DriverDescriptor.of("echo", "bin/cat"));
+        Driver d = loaded("echo", unconfined("echo", "bin/cat"));
         for (int i = 0; i < 20; i++) {
             assertEquals(1, d.kill());
             assertArrayEquals(bytes("after kill " + i), d.call(bytes("after kill " + i), null), "round " + i);

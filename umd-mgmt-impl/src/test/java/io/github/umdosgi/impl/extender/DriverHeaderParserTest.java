@@ -243,7 +243,8 @@ class DriverHeaderParserTest {
         for (String bad : new String[] {"0", "-1", "abc", "1.5", "", "10ms", "0x10", "99999999999999999999"}) {
             String message = error("sample;handler=h;" + key + "=" + bad);
             assertContains(message, "sample", key + "='" + bad + "'",
-                    key.equals("instances") ? "not an integer between 1 and 64" : "not a positive integer");
+                    key.equals("instances") ? "not an integer between 1 and 64"
+                            : key.equals("max-message") ? "not an integer between 1 and 1073741824" : "not a positive integer");
         }
     }
 

@@ -33,6 +33,11 @@ import io.github.umdosgi.impl.process.ProcessServices;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class DriverRegistryTest {
 
+    // Registry bookkeeping, tested without the launch shim and so without a sandbox.
+    private static final io.github.umdosgi.api.Sandbox UNCONFINED = io.github.umdosgi.api.Sandbox.builder()
+            .profile(io.github.umdosgi.api.Sandbox.Profile.NONE).build();
+
+
     @TempDir
     Path temp;
 
@@ -117,7 +122,7 @@ class DriverRegistryTest {
         Driver declared = registry.obtain("declared");
         declared.declaredBy(bundle(1));
         Driver loaded = registry.obtain("loaded");
-        loaded.load(bundle(2), DriverDescriptor.of("loaded", "cat"), null);
+        loaded.load(bundle(2), DriverDescriptor.builder("loaded", "cat").sandbox(UNCONFINED).build(), null);
 
         registry.forgetIfUnused(idle);
         registry.forgetIfUnused(declared);
@@ -139,12 +144,12 @@ class DriverRegistryTest {
         Bundle one = bundle(1);
         Bundle two = bundle(2);
         Driver a = registry.obtain("a");
-        a.load(one, DriverDescriptor.of("a", "cat"), null);
+        a.load(one, DriverDescriptor.builder("a", "cat").sandbox(UNCONFINED).build(), null);
         Driver b = registry.obtain("b");
-        b.load(two, DriverDescriptor.of("b", "cat"), null);
+        b.load(two, DriverDescriptor.builder("b", "cat").sandbox(UNCONFINED).build(), null);
         Driver c = registry.obtain("c");
         c.declaredBy(one);
-        c.load(one, DriverDescriptor.of("c", "cat"), null);
+        c.load(one, DriverDescriptor.builder("c", "cat").sandbox(UNCONFINED).build(), null);
         assertEquals(3, directoriesUnderRoot());
 
         registry.unloadOwnedBy(one);
@@ -160,7 +165,7 @@ class DriverRegistryTest {
     @Test
     void unloadAllStopsEverythingAndForgetsAll() throws Exception {
         Driver a = registry.obtain("a");
-        a.load(bundle(1), DriverDescriptor.of("a", "cat"), null);
+        a.load(bundle(1), DriverDescriptor.builder("a", "cat").sandbox(UNCONFINED).build(), null);
         long pid = a.snapshot().pid().orElseThrow();
         registry.unloadAll();
         assertFalse(a.isLoaded());

@@ -36,9 +36,9 @@ class LaunchShimTest {
     private final List<Long> strays = new CopyOnWriteArrayList<>();
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws IOException {
         Assumptions.assumeTrue(Files.isExecutable(SHIM), "the build compiled no shim for " + LaunchShim.architecture());
-        services = ProcessServices.create(SHIM.toAbsolutePath());
+        services = ProcessServices.create(installedShim());
     }
 
     @AfterEach
@@ -75,7 +75,7 @@ class LaunchShimTest {
     @Test
     void theHandlerKeepsTheShimsPidLeadsASessionAndSpeaksTheProtocol() throws Exception {
         HandlerProcess p = sh("exec cat");
-        assertTrue(services.spawner().sessions());
+        assertTrue(services.spawner().throughShim());
         await("the shim exec'd the handler", () -> ProcessHandle.of(p.pid())
                 .flatMap(h -> h.info().command()).map(c -> c.endsWith("cat")).orElse(false));
         String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
@@ -128,6 +128,19 @@ class LaunchShimTest {
         assertTrue(last.contains("umd-launch: cannot execute") && last.contains("missing"), last);
     }
 
+    /** The handler opened by the shim as descriptor 3, checked, and run through that descriptor. */
+    private Launch checkedLaunch(Path handler, String identity) {
+        return new Launch(List.of("--fd", "3=" + handler, "--identity", "3=" + identity, "--exec-fd", "3"),
+                List.of(handler.toString()), cwd, Map.of(), Confinement.NONE);
+    }
+
+    /** The built shim, installed as the manager installs it (its digest recorded for the checks before each use). */
+    private io.github.umdosgi.impl.blob.HandlerBlob installedShim() throws IOException {
+        Path dir = Files.createDirectories(cwd.resolve("launcher"));
+        return io.github.umdosgi.impl.blob.HandlerBlob.extract(SHIM.toUri().toURL(), "umd-launch",
+                java.util.Optional.empty(), dir, "umd-launch");
+    }
+
     private static String identity(Path file) throws IOException {
         Map<String, Object> unix = Files.readAttributes(file, "unix:dev,ino,ctime", java.nio.file.LinkOption.NOFOLLOW_LINKS);
         java.time.Instant changed = ((java.nio.file.attribute.FileTime) unix.get("ctime")).toInstant();
@@ -139,8 +152,7 @@ class LaunchShimTest {
         Path handler = cwd.resolve("handler");
         Files.copy(Path.of("/bin/cat"), handler);
         String checked = identity(handler);
-        HandlerProcess good = HandlerProcess.start(services, List.of(handler.toString()), checked, cwd,
-                Map.of(), "shim", stderr::add);
+        HandlerProcess good = HandlerProcess.start(services, checkedLaunch(handler, checked), "shim", stderr::add);
         assertArrayEquals(new byte[] {4, 2}, HandlerProcessTest.call(good, new byte[] {4, 2}, 16, services.workers()));
         good.close(Duration.ofSeconds(5));
 
@@ -160,8 +172,7 @@ class LaunchShimTest {
     }
 
     private void assertRefused(Path handler, String checked, Path marker) throws Exception {
-        HandlerProcess bad = HandlerProcess.start(services, List.of(handler.toString()), checked, cwd,
-                Map.of(), "shim", stderr::add);
+        HandlerProcess bad = HandlerProcess.start(services, checkedLaunch(handler, checked), "shim", stderr::add);
         bad.onExit().get(10, TimeUnit.SECONDS);
         assertEquals("exited with status 127", bad.describeExit(Duration.ofSeconds(5)));
         String last = bad.lastStderr(Duration.ofSeconds(5));
@@ -172,11 +183,11 @@ class LaunchShimTest {
 
     @Test
     void theShimRefusesToStartWhenItsParentIsNotTheExpectedOne() throws Exception {
-        Process p = new ProcessBuilder(SHIM.toAbsolutePath().toString(), "1", "-", "/bin/true")
+        Process p = new ProcessBuilder(SHIM.toAbsolutePath().toString(), "1", "/bin/true")
                 .redirectErrorStream(true).start();
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         assertEquals(127, p.exitValue());
-        assertTrue(new String(p.getInputStream().readAllBytes()).contains("parent is gone: 1"));
+        assertTrue(new String(p.getInputStream().readAllBytes()).contains("parent is gone"));
     }
 
     @Test
@@ -227,7 +238,7 @@ class LaunchShimTest {
     void withSyncNothingRunsBeforeTheGoByte() throws Exception {
         Path marker = cwd.resolve("ran");
         Process p = new ProcessBuilder(SHIM.toAbsolutePath().toString(), "--sync",
-                Long.toString(ProcessHandle.current().pid()), "-", "/bin/touch", marker.toString()).start();
+                Long.toString(ProcessHandle.current().pid()), "/bin/touch", marker.toString()).start();
         Thread.sleep(200);
         assertTrue(p.isAlive() && Files.notExists(marker), "the command waits for the go byte");
         p.getOutputStream().write('G');
@@ -237,7 +248,7 @@ class LaunchShimTest {
         assertTrue(Files.exists(marker));
 
         Process refused = new ProcessBuilder(SHIM.toAbsolutePath().toString(), "--sync",
-                Long.toString(ProcessHandle.current().pid()), "-", "/bin/touch", marker + "2")
+                Long.toString(ProcessHandle.current().pid()), "/bin/touch", marker + "2")
                 .redirectErrorStream(true).start();
         refused.getOutputStream().close();
         assertTrue(refused.waitFor(10, TimeUnit.SECONDS));
@@ -250,7 +261,7 @@ class LaunchShimTest {
     void whereProcCannotBeOpenedTheJdkStreamsReleaseTheShimAndCarryTheFrames() throws Exception {
         // The fallback HandlerPipes.attach takes when /proc/PID/fd cannot be opened (another user, hidepid).
         Process shim = new ProcessBuilder(SHIM.toAbsolutePath().toString(), "--sync",
-                Long.toString(ProcessHandle.current().pid()), "-", "/bin/cat").start();
+                Long.toString(ProcessHandle.current().pid()), "/bin/cat").start();
         JdkStreamPipes pipes = new JdkStreamPipes(shim);
         try {
             pipes.release();
@@ -262,5 +273,31 @@ class LaunchShimTest {
             pipes.close();
             assertTrue(shim.waitFor(10, TimeUnit.SECONDS), "cat ends at end of stdin");
         }
+    }
+
+    @Test
+    void aModifiedShimIsRefusedBeforeItRuns() throws Exception {
+        Path installed = services.spawner().shim().orElseThrow();
+        installed.toFile().setWritable(true, true);
+        try (var out = Files.newOutputStream(installed, java.nio.file.StandardOpenOption.APPEND)) {
+            out.write(0);
+        }
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> sh("exec cat"));
+        assertTrue(e.getMessage().contains("was modified after extraction"), e.getMessage());
+    }
+
+    @Test
+    void theShimDropsToTheSandboxUserAndKeepsItsLimits() throws Exception {
+        Assumptions.assumeTrue(ProcessHandle.current().info().user().map("root"::equals).orElse(false),
+                "dropping a uid needs root");
+        HandlerProcess p = HandlerProcess.start(services, new Launch(List.of("--rlimit", "nofile=77", "--user",
+                "65500:65500", "--no-new-privs"), List.of("/bin/sh", "-c", "grep -E '^(Uid|Gid|NoNewPrivs):' /proc/self/status >&2;"
+                + " ulimit -n >&2; exec cat"), cwd, Map.of("PATH", "/usr/bin:/bin"), Confinement.NONE), "shim", stderr::add);
+        assertArrayEquals(new byte[] {5}, HandlerProcessTest.call(p, new byte[] {5}, 16, services.workers()));
+        await("the handler printed its credentials", () -> stderr.size() >= 4);
+        assertTrue(stderr.stream().anyMatch(l -> l.matches(".*Uid:\\s+65500\\s+65500\\s+65500\\s+65500")), stderr.toString());
+        assertTrue(stderr.stream().anyMatch(l -> l.matches(".*NoNewPrivs:\\s+1")), stderr.toString());
+        assertTrue(stderr.stream().anyMatch(l -> l.endsWith(": 77")), stderr.toString());
+        p.close(Duration.ofSeconds(5));
     }
 }

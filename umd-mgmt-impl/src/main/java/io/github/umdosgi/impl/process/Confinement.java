@@ -1,0 +1,42 @@
+package io.github.umdosgi.impl.process;
+
+/**
+ * What confines a running handler tree beyond its own process: a pid
+ * namespace that dies with its first process, and the limits whose breach
+ * explains a death. Implementations are thread safe.
+ */
+public interface Confinement {
+
+    /** No confinement: the tree is found through the handler's session. */
+    Confinement NONE = new Confinement() {
+        @Override
+        public boolean ownPidNamespace() {
+            return false;
+        }
+
+        @Override
+        public String limitReached() {
+            return "";
+        }
+
+        @Override
+        public void release() {
+        }
+    };
+
+    /**
+     * @return whether the tree lives in a pid namespace that the kernel kills whole when the
+     *         started process dies, so that killing that one process (through its handle, which
+     *         cannot be recycled) ends every descendant, with no /proc walk
+     */
+    boolean ownPidNamespace();
+
+    /**
+     * @return why the tree was stopped by a limit, e.g. {@code "the memory limit (512 MiB) was reached"},
+     *         or an empty string when no limit was hit
+     */
+    String limitReached();
+
+    /** Frees what was set up for the tree, once the process is reaped; idempotent. */
+    void release();
+}

@@ -1,0 +1,213 @@
+package io.github.umdosgi.impl.sandbox;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.umdosgi.api.Sandbox;
+
+/**
+ * The manager's own cgroups: one folder {@code umd-osgi.<jvm pid>} beneath
+ * the cgroup the JVM itself is in, for each cgroup v1 controller it can write
+ * ({@code memory}, {@code pids}, {@code cpu}), and one child per handler
+ * process tree beneath that. Nothing is created elsewhere and no limit of a
+ * cgroup the manager did not create is changed.
+ *
+ * <p>Thread safe: the folders are the only state, and each handler's child
+ * has a name of its own.
+ */
+public final class Cgroups {
+
+    static final List<String> CONTROLLERS = List.of("memory", "pids", "cpu");
+
+    /** What the manager could create, by controller: its own folder. */
+    private final Map<String, Path> own;
+    private final AtomicLong sequence = new AtomicLong();
+
+    private Cgroups(Map<String, Path> own) {
+        this.own = Map.copyOf(own);
+    }
+
+    /** @return cgroups that limit nothing: no controller could be used */
+    public static Cgroups none() {
+        return new Cgroups(Map.of());
+    }
+
+    /**
+     * Finds the JVM's own cgroup of each controller, removes what managers
+     * that died left there, and creates this manager's folder.
+     *
+     * @return the controllers this manager can use (possibly none)
+     */
+    public static Cgroups discover() {
+        Map<String, Path> own = new LinkedHashMap<>();
+        Map<String, Path> mine = ownCgroups();
+        String folder = "umd-osgi." + ProcessHandle.current().pid();
+        for (String controller : CONTROLLERS) {
+            Path parent = mine.get(controller);
+            if (parent == null || !Files.isWritable(parent)) {
+                continue;
+            }
+            removeStale(parent);
+            Path dir = parent.resolve(folder);
+            try {
+                Files.createDirectories(dir);
+                own.put(controller, dir);
+            } catch (IOException | SecurityException e) {
+                // Not delegated to this user: the rlimit fallbacks apply.
+            }
+        }
+        return new Cgroups(own);
+    }
+
+    /** @return the controllers in use */
+    public java.util.Set<String> controllers() {
+        return own.keySet();
+    }
+
+    /**
+     * Creates the cgroups of one handler tree and sets its limits.
+     *
+     * @param label a short name for the folder (letters, digits, dots, dashes)
+     * @param sandbox the limits
+     * @return the handler's cgroups; empty folders when no controller is usable
+     * @throws IOException a folder or a limit could not be written
+     */
+    public HandlerCgroup create(String label, Sandbox sandbox) throws IOException {
+        String name = label.replaceAll("[^A-Za-z0-9._-]", "_") + "." + sequence.incrementAndGet();
+        Map<String, Path> dirs = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Path> controller : own.entrySet()) {
+                Path dir = controller.getValue().resolve(name);
+                Files.createDirectory(dir);
+                dirs.put(controller.getKey(), dir);
+            }
+            Path memory = dirs.get("memory");
+            if (memory != null) {
+                write(memory.resolve("memory.limit_in_bytes"), sandbox.memory());
+                // With swap accounting, swap counts too: otherwise the limit would only move pages to swap.
+                if (Files.exists(memory.resolve("memory.memsw.limit_in_bytes"))) {
+                    write(memory.resolve("memory.memsw.limit_in_bytes"), sandbox.memory());
+                }
+            }
+            Path pids = dirs.get("pids");
+            if (pids != null) {
+                // The sandbox tool keeps two processes of its own in the tree (its monitor and the namespace's init).
+                write(pids.resolve("pids.max"), sandbox.processes() + 2L);
+            }
+            Path cpu = dirs.get("cpu");
+            if (cpu != null && sandbox.cpuMillis() > 0) {
+                write(cpu.resolve("cpu.cfs_period_us"), 100_000);
+                write(cpu.resolve("cpu.cfs_quota_us"), sandbox.cpuMillis() * 100L);
+            }
+        } catch (IOException | RuntimeException e) {
+            new HandlerCgroup(dirs, sandbox).release();
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+        return new HandlerCgroup(dirs, sandbox);
+    }
+
+    /** Removes this manager's folders; children left by trees that are still dying are tried again. */
+    public void close() {
+        for (Path dir : own.values()) {
+            removeTree(dir);
+        }
+    }
+
+    private static void write(Path file, long value) throws IOException {
+        Files.writeString(file, Long.toString(value));
+    }
+
+    /** Folders of managers whose JVM is gone: their trees died with them, so they are empty. */
+    private static void removeStale(Path parent) {
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(parent, "umd-osgi.*")) {
+            for (Path child : children) {
+                String pid = child.getFileName().toString().substring("umd-osgi.".length());
+                if (pid.chars().allMatch(Character::isDigit) && !pid.isEmpty()
+                        && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+                    removeTree(child);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Nothing to clean, or not ours to clean.
+        }
+    }
+
+    /** Removes cgroup folders bottom-up (only rmdir works on cgroup folders). */
+    static boolean removeTree(Path dir) {
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            entries.forEach(children::add);
+        } catch (IOException e) {
+            return !Files.exists(dir);
+        }
+        children.forEach(Cgroups::removeTree);
+        try {
+            Files.deleteIfExists(dir);
+            return true;
+        } catch (IOException busy) {
+            return false;
+        }
+    }
+
+    /**
+     * The JVM's own cgroup folder for each v1 controller, from
+     * {@code /proc/self/cgroup} and the cgroup mounts in {@code /proc/self/mountinfo}.
+     */
+    private static Map<String, Path> ownCgroups() {
+        Map<String, Path> found = new LinkedHashMap<>();
+        try {
+            Map<String, String> paths = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+                String[] f = line.split(":", 3);
+                if (f.length == 3 && !f[1].isEmpty()) {
+                    for (String controller : f[1].split(",")) {
+                        paths.put(controller, f[2]);
+                    }
+                }
+            }
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                mountedController(line).ifPresent(m -> {
+                    String path = paths.get(m.controller());
+                    // The mount's root is the part of the hierarchy it shows.
+                    if (path != null && (path + "/").startsWith(m.root().equals("/") ? "/" : m.root() + "/")) {
+                        String below = path.substring(m.root().equals("/") ? 0 : m.root().length());
+                        found.putIfAbsent(m.controller(), Path.of(m.mountPoint() + below));
+                    }
+                });
+            }
+        } catch (IOException | RuntimeException e) {
+            // No /proc or an unexpected format: no cgroups.
+        }
+        return found;
+    }
+
+    private record Mount(String controller, String root, String mountPoint) {
+    }
+
+    /** A v1 cgroup mount of one of our controllers: "... ROOT MOUNTPOINT ... - cgroup cgroup rw,memory". */
+    private static Optional<Mount> mountedController(String line) {
+        int dash = line.indexOf(" - ");
+        if (dash < 0) {
+            return Optional.empty();
+        }
+        String[] before = line.substring(0, dash).split(" ");
+        String[] after = line.substring(dash + 3).split(" ");
+        if (before.length < 5 || after.length < 3 || !after[0].equals("cgroup")) {
+            return Optional.empty();
+        }
+        for (String option : after[2].split(",")) {
+            if (CONTROLLERS.contains(option)) {
+                return Optional.of(new Mount(option, before[3], before[4]));
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,105 @@
+package io.github.umdosgi.impl.sandbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import io.github.umdosgi.api.Sandbox;
+import io.github.umdosgi.impl.process.Confinement;
+
+/**
+ * The cgroups of one handler tree, joined by the launch shim before it runs
+ * the sandbox: the tree's memory, process and CPU limits, and the counters
+ * that tell afterwards which limit ended it.
+ *
+ * <p>Thread safe: {@link #release} is synchronized and records the reason
+ * before the folders go, so a later {@link #limitReached} still knows it.
+ */
+final class HandlerCgroup implements Confinement {
+
+    private final Map<String, Path> dirs;
+    private final Sandbox sandbox;
+    // Guarded by this: set once released.
+    private String reasonAtRelease;
+
+    HandlerCgroup(Map<String, Path> dirs, Sandbox sandbox) {
+        this.dirs = Map.copyOf(dirs);
+        this.sandbox = sandbox;
+    }
+
+    /** @return the folders the shim joins */
+    List<Path> folders() {
+        return List.copyOf(dirs.values());
+    }
+
+    /** @return whether the memory controller limits this tree */
+    boolean limitsMemory() {
+        return dirs.containsKey("memory");
+    }
+
+    /** @return whether the pids controller limits this tree */
+    boolean limitsProcesses() {
+        return dirs.containsKey("pids");
+    }
+
+    @Override
+    public boolean ownPidNamespace() {
+        return true;
+    }
+
+    @Override
+    public synchronized String limitReached() {
+        return reasonAtRelease != null ? reasonAtRelease : readReason();
+    }
+
+    private String readReason() {
+        Path memory = dirs.get("memory");
+        if (memory != null && counter(memory.resolve("memory.oom_control"), "oom_kill") > 0) {
+            return "the memory limit (" + Sandbox.bytes(sandbox.memory()) + ") was reached";
+        }
+        Path pids = dirs.get("pids");
+        if (pids != null && counter(pids.resolve("pids.events"), "max") > 0) {
+            return "the process limit (" + sandbox.processes() + ") was reached";
+        }
+        return "";
+    }
+
+    /** A "name value" line of a cgroup's flat keyed file, or 0. */
+    private static long counter(Path file, String name) {
+        try {
+            for (String line : Files.readAllLines(file)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 2 && f[0].equals(name)) {
+                    return Long.parseLong(f[1]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Gone or unreadable: nothing to report.
+        }
+        return 0;
+    }
+
+    /**
+     * Removes the folders. Processes of the tree may still be dying when the
+     * first process was reaped, so an occupied folder is tried again briefly.
+     */
+    @Override
+    public synchronized void release() {
+        if (reasonAtRelease != null) {
+            return;
+        }
+        reasonAtRelease = readReason();
+        for (Path dir : dirs.values()) {
+            for (int attempt = 0; attempt < 50 && !Cgroups.removeTree(dir); attempt++) {
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package io.github.umdosgi.impl.sandbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.github.umdosgi.api.DriverDescriptor;
+import io.github.umdosgi.api.Sandbox;
+import io.github.umdosgi.impl.blob.HandlerBlob;
+import io.github.umdosgi.impl.process.Confinement;
+import io.github.umdosgi.impl.process.HandlerEnvironment;
+import io.github.umdosgi.impl.process.Launch;
+
+/**
+ * Turns a driver's {@link Sandbox} into a {@link Launch}: the launch shim's
+ * options (the checked handler and the seccomp program as open files, the
+ * cgroups to join, the rlimits, the uid to drop to) and the bubblewrap
+ * command line in front of the handler. The policy is data: this class
+ * builds argument lists and forks nothing (bubblewrap's own design), so the
+ * exact command line can be tested and shown apart from the code that runs it.
+ *
+ * <p>Inside the sandbox the handler sees: the system directories read-only
+ * ({@code /usr} and the links or folders {@code /bin}, {@code /lib*},
+ * {@code /sbin}, plus the few files of {@code /etc} that the dynamic loader,
+ * Python and a JVM read), its own file read-only at
+ * {@code /umd/<file name>}, a size-bounded tmpfs at {@code /tmp} (its working
+ * directory, {@code HOME} and {@code TMPDIR}), its own {@code /proc}, a
+ * {@code /dev} with null, zero, full, random and urandom only, and any
+ * read-only paths the driver asks for. Nothing else of the host.
+ *
+ * <p>Thread safe: immutable apart from the cgroups, which are thread safe.
+ */
+public final class SandboxLaunches {
+
+    /** Descriptor numbers the shim opens for bubblewrap. */
+    static final int HANDLER_FD = 3;
+    static final int SECCOMP_FD = 4;
+
+    /** Where the handler's file is inside the sandbox. */
+    static final String HANDLER_DIR = "/umd";
+    /** The scratch directory inside the sandbox. */
+    static final String SCRATCH = "/tmp";
+
+    private static final List<String> ETC = List.of("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d",
+            "/etc/alternatives", "/etc/localtime", "/etc/java-17-openjdk", "/etc/java-21-openjdk",
+            "/etc/java-25-openjdk", "/etc/python3", "/etc/python3.11");
+    private static final List<String> HOST_NETWORK_ETC = List.of("/etc/resolv.conf", "/etc/hosts",
+            "/etc/nsswitch.conf", "/etc/host.conf", "/etc/gai.conf", "/etc/ssl", "/etc/ca-certificates");
+    private static final List<String> TOP_LEVEL = List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32");
+    private static final List<String> DEVICES = List.of("null", "zero", "full", "random", "urandom");
+
+    private final SandboxHost host;
+    private final Cgroups cgroups;
+    private final boolean throughShim;
+
+    /**
+     * @param host what the host offers
+     * @param cgroups the manager's cgroups
+     * @param throughShim whether handlers start through the launch shim
+     */
+    public SandboxLaunches(SandboxHost host, Cgroups cgroups, boolean throughShim) {
+        this.host = host;
+        this.cgroups = cgroups;
+        this.throughShim = throughShim;
+    }
+
+    /**
+     * @param throughShim whether handlers start through the launch shim
+     * @return launches for a manager that did not probe its host: confined drivers fail, saying so
+     */
+    public static SandboxLaunches unavailable(boolean throughShim) {
+        return new SandboxLaunches(new SandboxHost(SandboxHost.DEFAULT_BWRAP, Map.of(), java.util.Optional.empty(),
+                "the host was not probed for a sandbox; to run a driver without one, set sandbox=none"),
+                Cgroups.none(), throughShim);
+    }
+
+    /** @return why confined handlers cannot run on this host, or null when they can */
+    public String unavailableReason() {
+        return host.unavailable();
+    }
+
+    /** @return the cgroup controllers that limit handler trees here */
+    public java.util.Set<String> cgroupControllers() {
+        return cgroups.controllers();
+    }
+
+    /**
+     * @param driver the driver name
+     * @param instance the instance index
+     * @param descriptor the effective settings
+     * @param blob the extracted handler
+     * @param identity the handler file's identity as just checked, or empty
+     * @return the launch
+     * @throws SandboxUnavailableException the driver is confined and this host cannot sandbox
+     * @throws IOException the cgroups or the seccomp program could not be prepared
+     */
+    public Launch plan(String driver, int instance, DriverDescriptor descriptor, HandlerBlob blob, String identity)
+            throws IOException {
+        Sandbox sandbox = descriptor.sandbox();
+        if (!sandbox.confined()) {
+            return unconfined(driver, instance, descriptor, blob, identity);
+        }
+        if (host.unavailable() != null) {
+            throw new SandboxUnavailableException(host.unavailable());
+        }
+        Path seccomp = host.program(sandbox.profile());
+        HandlerCgroup cgroup = cgroups.create(driver + "." + instance, sandbox);
+        try {
+            List<String> options = new ArrayList<>(fileOptions(blob, identity));
+            options.addAll(List.of("--fd", SECCOMP_FD + "=" + seccomp));
+            for (Path folder : cgroup.folders()) {
+                options.addAll(List.of("--cgroup", folder.toString()));
+            }
+            options.addAll(rlimits(sandbox, cgroup));
+            host.dropTo().ifPresent(id -> options.addAll(List.of("--user", id + ":" + id)));
+            options.add("--no-new-privs");
+            String inside = HANDLER_DIR + "/" + blob.executable().getFileName();
+            List<String> command = new ArrayList<>(bubblewrap(sandbox, inside));
+            if (!cgroup.limitsProcesses() && sandbox.profile() != Sandbox.Profile.STRICT) {
+                // Without a pids cgroup the limit is set inside the sandbox's own user namespace, where it
+                // counts only this tree (set outside, it would count every process of the JVM's user).
+                // The strict profile needs none: its seccomp allowlist has no fork.
+                command.addAll(List.of("/usr/bin/prlimit", "--nproc=" + sandbox.processes(), "--"));
+            }
+            command.addAll(descriptor.wrapper());
+            command.add(inside);
+            Map<String, String> environment = HandlerEnvironment.of(driver, instance, Path.of(SCRATCH),
+                    descriptor.environment());
+            return new Launch(options, command, blob.directory(), environment, cgroup);
+        } catch (RuntimeException e) {
+            cgroup.release();
+            throw e;
+        }
+    }
+
+    /** The handler as the JVM's user, in the JVM's namespaces; still its file as checked. */
+    private Launch unconfined(String driver, int instance, DriverDescriptor descriptor, HandlerBlob blob,
+            String identity) {
+        Map<String, String> environment = HandlerEnvironment.of(driver, instance, blob.directory(),
+                descriptor.environment());
+        List<String> command = new ArrayList<>(descriptor.wrapper());
+        if (!throughShim) {
+            command.add(blob.executable().toString());
+            return Launch.plain(command, blob.directory(), environment);
+        }
+        List<String> options = new ArrayList<>(fileOptions(blob, identity));
+        if (descriptor.wrapper().isEmpty()) {
+            // Run the opened file itself, the handler's path as its argv[0].
+            options.addAll(List.of("--exec-fd", Integer.toString(HANDLER_FD)));
+            command.add(blob.executable().toString());
+        } else {
+            command.add("/proc/self/fd/" + HANDLER_FD);
+        }
+        return new Launch(options, command, blob.directory(), environment, Confinement.NONE);
+    }
+
+    /** The handler opened by the shim, checked to be the file the manager hashed. */
+    private static List<String> fileOptions(HandlerBlob blob, String identity) {
+        List<String> options = new ArrayList<>(List.of("--fd", HANDLER_FD + "=" + blob.executable()));
+        if (!identity.isEmpty()) {
+            options.addAll(List.of("--identity", HANDLER_FD + "=" + identity));
+        }
+        return options;
+    }
+
+    private static List<String> rlimits(Sandbox sandbox, HandlerCgroup cgroup) {
+        List<String> options = new ArrayList<>(List.of("--rlimit", "nofile=" + sandbox.openFiles(),
+                "--rlimit", "fsize=" + sandbox.fileSize()));
+        if (sandbox.cpuTimeSeconds() > 0) {
+            options.addAll(List.of("--rlimit", "cpu=" + sandbox.cpuTimeSeconds()));
+        }
+        if (!cgroup.limitsMemory()) {
+            // No memory cgroup: bound each process's data instead (the tree as a whole is then unbounded).
+            options.addAll(List.of("--rlimit", "data=" + sandbox.memory()));
+        }
+        return options;
+    }
+
+    /** The bubblewrap command line up to the handler's own words. */
+    List<String> bubblewrap(Sandbox sandbox, String inside) {
+        List<String> b = new ArrayList<>(List.of(host.bwrap().toString(),
+                "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup"));
+        if (sandbox.network() == Sandbox.Network.NONE) {
+            b.add("--unshare-net");
+        }
+        b.addAll(List.of("--disable-userns", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+                "--hostname", "umd"));
+        b.addAll(systemMounts());
+        if (sandbox.network() == Sandbox.Network.HOST) {
+            for (String path : HOST_NETWORK_ETC) {
+                b.addAll(List.of("--ro-bind-try", path, path));
+            }
+        }
+        b.addAll(List.of("--proc", "/proc", "--tmpfs", "/dev"));
+        for (String device : DEVICES) {
+            b.addAll(List.of("--dev-bind", "/dev/" + device, "/dev/" + device));
+        }
+        b.addAll(List.of("--symlink", "/proc/self/fd", "/dev/fd", "--symlink", "/proc/self/fd/0", "/dev/stdin",
+                "--symlink", "/proc/self/fd/1", "/dev/stdout", "--symlink", "/proc/self/fd/2", "/dev/stderr"));
+        b.addAll(List.of("--size", Long.toString(sandbox.scratch()), "--tmpfs", SCRATCH));
+        for (String path : sandbox.readOnlyPaths()) {
+            b.addAll(List.of("--ro-bind", path, path));
+        }
+        b.addAll(List.of("--ro-bind-fd", Integer.toString(HANDLER_FD), inside,
+                "--seccomp", Integer.toString(SECCOMP_FD), "--chdir", SCRATCH, "--remount-ro", "/", "--"));
+        return b;
+    }
+
+    /** The read-only system directories, shaped as on the host (merged /usr or not). */
+    static List<String> systemMounts() {
+        List<String> mounts = new ArrayList<>(List.of("--ro-bind", "/usr", "/usr"));
+        for (String top : TOP_LEVEL) {
+            Path path = Path.of(top);
+            try {
+                if (Files.isSymbolicLink(path)) {
+                    mounts.addAll(List.of("--symlink", Files.readSymbolicLink(path).toString(), top));
+                } else if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                    mounts.addAll(List.of("--ro-bind", top, top));
+                }
+            } catch (IOException e) {
+                // Unreadable: left out, as a missing one is.
+            }
+        }
+        for (String path : ETC) {
+            mounts.addAll(List.of("--ro-bind-try", path, path));
+        }
+        return mounts;
+    }
+}
