@@ -27,7 +27,7 @@ import io.github.umdosgi.impl.process.Launch;
  * ({@code /usr} and the links or folders {@code /bin}, {@code /lib*},
  * {@code /sbin}, plus the few files of {@code /etc} that the dynamic loader,
  * Python and a JVM read), its own file read-only at
- * {@code /umd/<file name>}, a size-bounded tmpfs at {@code /tmp} (its working
+ * {@code /umd/<file name>} (a copy of the checked file), a size-bounded tmpfs at {@code /tmp} (its working
  * directory, {@code HOME} and {@code TMPDIR}), its own {@code /proc}, a
  * {@code /dev} with null, zero, full, random and urandom only, and any
  * read-only paths the driver asks for. Nothing else of the host.
@@ -205,7 +205,10 @@ public final class SandboxLaunches {
         for (String path : sandbox.readOnlyPaths()) {
             b.addAll(List.of("--ro-bind", path, path));
         }
-        b.addAll(List.of("--ro-bind-fd", Integer.toString(HANDLER_FD), inside,
+        // A copy read from the descriptor the shim checked: bubblewrap resolves a bound path on the host,
+        // which the sandbox uid may not traverse (the private directory is 0700), and a copy cannot be
+        // changed from outside while it runs.
+        b.addAll(List.of("--perms", "0555", "--ro-bind-data", Integer.toString(HANDLER_FD), inside,
                 "--seccomp", Integer.toString(SECCOMP_FD), "--chdir", SCRATCH, "--remount-ro", "/", "--"));
         return b;
     }
