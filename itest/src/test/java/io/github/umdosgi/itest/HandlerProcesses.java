@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -19,22 +20,51 @@ public final class HandlerProcesses {
     private HandlerProcesses() {
     }
 
-    /** Live descendants of this JVM whose executable or an argument lies under {@code dir}. */
+    /** Live handler processes (and their children) whose executable, an argument or sandbox lies under {@code dir}. */
     public static List<ProcessHandle> under(Path dir) {
-        String prefix = canonical(dir) + "/";
-        return ProcessHandle.current().descendants()
-                .filter(ProcessHandle::isAlive)
-                .filter(p -> mentions(p, prefix))
-                .collect(Collectors.toList());
+        return handlers(canonical(dir) + "/");
     }
 
     /** Live handlers of one driver: those under {@code <root>/<driver>.*}. */
     public static List<ProcessHandle> ofDriver(Path root, String driver) {
-        String prefix = canonical(root) + "/" + driver + ".";
-        return ProcessHandle.current().descendants()
-                .filter(ProcessHandle::isAlive)
-                .filter(p -> mentions(p, prefix))
+        return handlers(canonical(root) + "/" + driver + ".");
+    }
+
+    /**
+     * An unconfined handler names its private directory in its executable or arguments. A
+     * sandboxed one runs below bubblewrap, whose outer process works in the private directory
+     * (the handler itself sees only the sandbox's paths): the sandbox's processes that are not
+     * bubblewrap's own (its monitor and the namespace's init) are the handler and its children.
+     */
+    private static List<ProcessHandle> handlers(String prefix) {
+        List<ProcessHandle> all = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
                 .collect(Collectors.toList());
+        Set<Long> sandboxes = all.stream().filter(p -> isBubblewrap(p) && cwdUnder(p.pid(), prefix))
+                .map(ProcessHandle::pid).collect(Collectors.toSet());
+        return all.stream()
+                .filter(p -> mentions(p, prefix) || (!isBubblewrap(p) && descendsFrom(p, sandboxes)))
+                .collect(Collectors.toList());
+    }
+
+    private static boolean isBubblewrap(ProcessHandle p) {
+        return p.info().command().map(c -> c.endsWith("/bwrap")).orElse(false);
+    }
+
+    private static boolean cwdUnder(long pid, String prefix) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/" + pid + "/cwd")).toString().startsWith(prefix);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    private static boolean descendsFrom(ProcessHandle p, Set<Long> ancestors) {
+        for (Optional<ProcessHandle> up = p.parent(); up.isPresent(); up = up.get().parent()) {
+            if (ancestors.contains(up.get().pid())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a process with that pid is still alive. */

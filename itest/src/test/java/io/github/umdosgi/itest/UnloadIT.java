@@ -43,7 +43,7 @@ public class UnloadIT extends UmdTestSupport {
                 PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
         List<Path> files = HandlerProcesses.entries(dir);
         assertEquals("the private directory holds the handler file only: " + files, 1, files.size());
-        assertEquals("handler file mode", "r-x------",
+        assertEquals("handler file mode", "r-xr-xr-x",
                 PosixFilePermissions.toString(Files.getPosixFilePermissions(files.get(0))));
         List<ProcessHandle> handlers = HandlerProcesses.ofDriver(root(), SAMPLE);
         assertEquals("one handler process runs from the private directory: "

@@ -35,11 +35,11 @@ public final class UmdCommands {
         if (drivers.isEmpty()) {
             return "no drivers";
         }
-        StringBuilder out = new StringBuilder(String.format("%-20s %-11s %-15s %8s %8s %7s  %s%n",
-                "NAME", "STATE", "PIDS", "CALLS", "FAILURES", "STARTS", "BUNDLE"));
+        StringBuilder out = new StringBuilder(String.format("%-20s %-11s %-15s %8s %8s %7s  %-8s %s%n",
+                "NAME", "STATE", "PIDS", "CALLS", "FAILURES", "STARTS", "SANDBOX", "BUNDLE"));
         for (DriverInfo d : drivers) {
-            out.append(String.format("%-20s %-11s %-15s %8d %8d %7d  %s%n", d.name(), d.state(), pids(d),
-                    d.calls(), d.failures(), d.starts(), bundle(d)));
+            out.append(String.format("%-20s %-11s %-15s %8d %8d %7d  %-8s %s%n", d.name(), d.state(), pids(d),
+                    d.calls(), d.failures(), d.starts(), profile(d), bundle(d)));
         }
         return out.toString().stripTrailing();
     }
@@ -59,6 +59,8 @@ public final class UmdCommands {
         out.append("failures:   ").append(d.failures()).append('\n');
         out.append("starts:     ").append(d.starts()).append('\n');
         out.append("last error: ").append(d.lastError().orElse("-")).append('\n');
+        out.append("sandbox:    ").append(d.settings().map(s -> s.sandbox().describe()).orElse("- (not loaded)"))
+                .append('\n');
         for (InstanceInfo i : d.instances()) {
             out.append(String.format("instance %d: pid %s, %s, %d calls, %d starts%n", i.index(),
                     i.pid().isPresent() ? Long.toString(i.pid().getAsLong()) : "-",
@@ -112,6 +114,11 @@ public final class UmdCommands {
         String pids = d.instances().stream().filter(i -> i.pid().isPresent())
                 .map(i -> Long.toString(i.pid().getAsLong())).collect(Collectors.joining(","));
         return pids.isEmpty() ? "-" : pids;
+    }
+
+    /** The profile while loaded; an unconfined driver is marked so that it stands out. */
+    private static String profile(DriverInfo d) {
+        return d.settings().map(s -> s.sandbox().confined() ? s.sandbox().profile().key() : "NONE!").orElse("-");
     }
 
     private static String bundle(DriverInfo d) {
