@@ -23,7 +23,9 @@
  *    as the kernel reads them, so high bits cannot slip past a rule.
  * 3. strict: an allowlist for handlers that only read and write their
  *    standard streams and allocate memory (a static C handler); anything
- *    else kills the process.
+ *    else kills the process. No new descriptors (no open, socket, pipe),
+ *    no new processes or threads: a handler that needs a file is given it
+ *    open, or runs under default.
  * 4. Each program goes to NAME.bpf.tmp, then is renamed: an interrupted build
  *    never leaves half a program under the real name.
  *
@@ -125,6 +127,12 @@ static const char *const strict_allowed[] = {
     "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "restart_syscall",
     /* Itself. */
     "getpid", "gettid", "exit", "exit_group",
+    /*
+     * Not for the handler: with --unshare-pid, bwrap's pid 1 loads the same
+     * program, then reaps with wait4 (and reports with write, exits with
+     * exit_group). A handler that cannot fork has nothing to wait for.
+     */
+    "wait4",
     NULL,
 };
 
