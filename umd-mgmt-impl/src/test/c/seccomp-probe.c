@@ -213,15 +213,18 @@ static int own_terminal(void)
 {
     int master = posix_openpt(O_RDWR | O_NOCTTY);
     if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) {
-        return verdict(-1), -1;
+        verdict(-1);
+        return -1;
     }
     const char *name = ptsname(master);
     if (name == NULL || setsid() < 0) {
-        return verdict(-1), -1;
+        verdict(-1);
+        return -1;
     }
     int tty = open(name, O_RDWR);
     if (tty < 0) {
-        return verdict(-1), -1;
+        verdict(-1);
+        return -1;
     }
     return tty;
 }
