@@ -43,8 +43,9 @@ public class FaultOutputIT extends FaultTestSupport {
     public void aSecondReplyNeverReachesAnotherCaller() throws Exception {
         LeakProbe before = LeakProbe.take(root());
         String d = "ftwice";
-        // Each violation costs a restart: allow them all, so the policy does not end the test.
-        Bundle b = startFaultDriver(d, "restart-intensity=1000;restart-period=10000");
+        // Each violation costs a restart: allow them all, so the policy does not end the test. Unconfined:
+        // the handler leaves its markers in its private directory, which a sandboxed handler cannot see.
+        Bundle b = startFaultDriver(d, "restart-intensity=1000;restart-period=10000;" + UNCONFINED);
         Path dir = onlyPrivateDir(d);
         Random rnd = new Random(7);
         int caughtAfterReply = 0;

@@ -33,6 +33,9 @@ public abstract class FaultTestSupport extends UmdTestSupport {
     /** Where the handler lies inside the test bundles. */
     static final String HANDLER_PATH = "bin/fault-handler";
 
+    /** The header attribute of a test that needs the handler unconfined; each such test says why. */
+    static final String UNCONFINED = "sandbox=none";
+
     /** Slack for fds and threads in {@link LeakProbe#assertNoGrowth}: the JDK opens and pools a few. */
     static final int SLACK = 4;
 

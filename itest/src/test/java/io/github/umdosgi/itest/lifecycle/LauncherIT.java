@@ -110,7 +110,7 @@ public class LauncherIT {
         assertTrue("no command failed\n" + r, r.errLines().stream().noneMatch(l -> l.startsWith("error in")));
 
         List<String> lines = r.outLines();
-        int header = indexOf(lines, "^NAME\\s+STATE\\s+PIDS\\s+CALLS\\s+FAILURES\\s+STARTS\\s+BUNDLE\\s*$", 0, r);
+        int header = indexOf(lines, "^NAME\\s+STATE\\s+PIDS\\s+CALLS\\s+FAILURES\\s+STARTS\\s+SANDBOX\\s+BUNDLE\\s*$", 0, r);
         int row = indexOf(lines, "^sample\\s+IDLE\\s+\\d+\\s.*io\\.github\\.umdosgi\\.sample.*$", header + 1, r);
         long listedPid = Long.parseLong(lines.get(row).split("\\s+")[2]);
         int ok1 = indexOf(lines, "^OK$", row + 1, r);
@@ -258,7 +258,7 @@ public class LauncherIT {
         assertEquals("exit status\n" + r, 0, r.exit());
         List<String> lines = r.outLines();
         int ok = indexOf(lines, "^(g! )?OK$", 0, r);
-        int header = indexOf(lines, "^(g! )?NAME\\s+STATE\\s+PIDS\\s+CALLS\\s+FAILURES\\s+STARTS\\s+BUNDLE\\s*$",
+        int header = indexOf(lines, "^(g! )?NAME\\s+STATE\\s+PIDS\\s+CALLS\\s+FAILURES\\s+STARTS\\s+SANDBOX\\s+BUNDLE\\s*$",
                 ok + 1, r);
         indexOf(lines, "^sample\\s+IDLE\\s+\\d+\\s+1\\s+0\\s.*io\\.github\\.umdosgi\\.sample.*$", header + 1, r);
         assertNothingLeft(r.name());
@@ -345,10 +345,16 @@ public class LauncherIT {
      * Live sample handler processes: their executable is the extracted handler under the root (the
      * short-lived launch helper that execs it only has its cwd there).
      */
+    /**
+     * The sample's handler processes: sandboxed, the bubblewrap process that works in the driver's
+     * private directory (one per handler; the handler inside sees only the sandbox's paths);
+     * unconfined, the handler itself, run from there.
+     */
     private static List<ProcScan.Proc> sampleHandlers(Path root) {
         return ProcScan.liveUnder(root).stream()
                 .filter(p -> "sample".equals(ProcScan.driverOf(p, root)))
-                .filter(p -> p.exe().endsWith("/sample") && Path.of(p.exe()).startsWith(realPath(root)))
+                .filter(p -> p.exe().endsWith("/bwrap")
+                        || (p.exe().endsWith("/sample") && Path.of(p.exe()).startsWith(realPath(root))))
                 .collect(Collectors.toList());
     }
 

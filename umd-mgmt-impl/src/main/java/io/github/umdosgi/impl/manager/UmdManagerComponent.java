@@ -103,7 +103,7 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
         if (host.unavailable() != null) {
             logger.error("handlers cannot be sandboxed on this host, so every driver that does not opt out fails: {}",
                     host.unavailable());
-        } else if (cgroups.controllers().size() < 3) {
+        } else if (!cgroups.controllers().containsAll(java.util.List.of("memory", "pids", "cpu", "unified"))) {
             logger.warn("cgroup controllers usable beneath the JVM's own cgroups: {}; the others' limits fall back"
                     + " to rlimits per process", cgroups.controllers());
         }

@@ -20,6 +20,10 @@ public interface Confinement {
         }
 
         @Override
+        public void killAll() {
+        }
+
+        @Override
         public void release() {
         }
     };
@@ -36,6 +40,9 @@ public interface Confinement {
      *         or an empty string when no limit was hit
      */
     String limitReached();
+
+    /** Kills every process of the tree at once, where the confinement can; idempotent. */
+    void killAll();
 
     /** Frees what was set up for the tree, once the process is reaped; idempotent. */
     void release();

@@ -226,7 +226,9 @@ public final class HandlerProcess {
         // Signal through the handle: Process.destroyForcibly would also close the pipes, losing the
         // handler's last stderr lines and turning a clean end of stream into "Stream closed".
         if (confinement.ownPidNamespace()) {
-            // The sandbox's pid namespace dies whole with this process: no walk by pids that may be recycled.
+            // The sandbox's pid namespace dies whole with this process, and its cgroup is killed whole:
+            // no walk by pids that may be recycled.
+            confinement.killAll();
             process.toHandle().destroyForcibly();
         } else if (sessionLeader) {
             if (!sessionSwept) {

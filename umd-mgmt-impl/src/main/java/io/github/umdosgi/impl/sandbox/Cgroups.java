@@ -16,8 +16,10 @@ import io.github.umdosgi.api.Sandbox;
 /**
  * The manager's own cgroups: one folder {@code umd-osgi.<jvm pid>} beneath
  * the cgroup the JVM itself is in, for each cgroup v1 controller it can write
- * ({@code memory}, {@code pids}, {@code cpu}), and one child per handler
- * process tree beneath that. Nothing is created elsewhere and no limit of a
+ * ({@code memory}, {@code pids}, {@code cpu}) and in the cgroup2 hierarchy
+ * (for its {@code cgroup.kill}, which kills a whole tree at once, even a
+ * process that is just forking), and one child per handler process tree
+ * beneath that. Nothing is created elsewhere and no limit of a
  * cgroup the manager did not create is changed.
  *
  * <p>Thread safe: the folders are the only state, and each handler's child
@@ -26,6 +28,8 @@ import io.github.umdosgi.api.Sandbox;
 public final class Cgroups {
 
     static final List<String> CONTROLLERS = List.of("memory", "pids", "cpu");
+    /** The cgroup2 hierarchy, used for no controller, only to kill a tree: keyed so among the controllers. */
+    static final String UNIFIED = "unified";
 
     /** What the manager could create, by controller: its own folder. */
     private final Map<String, Path> own;
@@ -50,7 +54,9 @@ public final class Cgroups {
         Map<String, Path> own = new LinkedHashMap<>();
         Map<String, Path> mine = ownCgroups();
         String folder = "umd-osgi." + ProcessHandle.current().pid();
-        for (String controller : CONTROLLERS) {
+        List<String> wanted = new ArrayList<>(CONTROLLERS);
+        wanted.add(UNIFIED);
+        for (String controller : wanted) {
             Path parent = mine.get(controller);
             if (parent == null || !Files.isWritable(parent)) {
                 continue;
@@ -67,7 +73,7 @@ public final class Cgroups {
         return new Cgroups(own);
     }
 
-    /** @return the controllers in use */
+    /** @return the controllers in use ({@value #UNIFIED} for the cgroup2 hierarchy) */
     public java.util.Set<String> controllers() {
         return own.keySet();
     }
@@ -171,6 +177,8 @@ public final class Cgroups {
                     for (String controller : f[1].split(",")) {
                         paths.put(controller, f[2]);
                     }
+                } else if (f.length == 3 && f[0].equals("0")) {
+                    paths.put(UNIFIED, f[2]);
                 }
             }
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
@@ -200,7 +208,13 @@ public final class Cgroups {
         }
         String[] before = line.substring(0, dash).split(" ");
         String[] after = line.substring(dash + 3).split(" ");
-        if (before.length < 5 || after.length < 3 || !after[0].equals("cgroup")) {
+        if (before.length < 5 || after.length < 3) {
+            return Optional.empty();
+        }
+        if (after[0].equals("cgroup2")) {
+            return Optional.of(new Mount(UNIFIED, before[3], before[4]));
+        }
+        if (!after[0].equals("cgroup")) {
             return Optional.empty();
         }
         for (String option : after[2].split(",")) {

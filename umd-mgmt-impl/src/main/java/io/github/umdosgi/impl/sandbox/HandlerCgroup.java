@@ -49,6 +49,23 @@ final class HandlerCgroup implements Confinement {
         return true;
     }
 
+    /**
+     * Kills every process of the tree at once through cgroup2's {@code cgroup.kill}, which also
+     * takes a process that is forking or not yet under the sandbox's parent-death signal (a kill
+     * of bubblewrap between its fork and that signal's arming would leave its child behind).
+     */
+    @Override
+    public void killAll() {
+        Path unified = dirs.get(Cgroups.UNIFIED);
+        if (unified != null) {
+            try {
+                Files.writeString(unified.resolve("cgroup.kill"), "1");
+            } catch (IOException e) {
+                // Already gone, or a kernel before 5.14: the pid namespace is the remaining guarantee.
+            }
+        }
+    }
+
     @Override
     public synchronized String limitReached() {
         return reasonAtRelease != null ? reasonAtRelease : readReason();
@@ -91,6 +108,8 @@ final class HandlerCgroup implements Confinement {
             return;
         }
         reasonAtRelease = readReason();
+        // Whatever is still in the tree once its first process is reaped escaped the pid namespace's end.
+        killAll();
         for (Path dir : dirs.values()) {
             for (int attempt = 0; attempt < 50 && !Cgroups.removeTree(dir); attempt++) {
                 try {
