@@ -40,7 +40,13 @@ final class HandlerProcess implements AutoCloseable {
 
     /** With exactly this environment: handlers must not need one, so an empty one proves it. */
     static HandlerProcess start(String name, java.util.Map<String, String> environment) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(binary(name).toAbsolutePath().toString());
+        return startCommand(java.util.List.of(binary(name).toAbsolutePath().toString()), environment);
+    }
+
+    /** Any command that speaks the frame protocol, such as a handler behind a sandbox's launcher. */
+    static HandlerProcess startCommand(java.util.List<String> command, java.util.Map<String, String> environment)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().clear();
         pb.environment().putAll(environment);
         // Handler logs stay visible in the test output without a pipe to drain.
@@ -98,8 +104,20 @@ final class HandlerProcess implements AutoCloseable {
         }
     }
 
+    /** The pid of the started process (the launcher's, when a command was started). */
+    long pid() {
+        return process.pid();
+    }
+
+    /** The process itself, for its descendants and exit. */
+    Process process() {
+        return process;
+    }
+
+    /** Kills the process and the descendants it has now (children it forked); those that left its tree stay. */
     @Override
     public void close() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {
             process.waitFor(5, TimeUnit.SECONDS);
