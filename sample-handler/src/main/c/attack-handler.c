@@ -53,7 +53,10 @@
  *                              child that every 50 ms forks, lets its parent
  *                              exit and starts a new session, forever; each
  *                              generation is named MARKER (comm, and argv as far
- *                              as it fits). Replies at once.
+ *                              as it fits). First the handler clears its own
+ *                              child-subreaper flag (umd-launch sets it), so
+ *                              the orphaned generations go to init, out of the
+ *                              handler's tree. Replies at once.
  *   orphan MARKER              fork a child named MARKER in its own session
  *                              that sleeps forever; OK gives its pid.
  *   crash                      die of SIGSEGV (no reply). After "orphan" this
@@ -71,8 +74,8 @@
  *   mounts                     count the lines of /proc/self/mountinfo.
  *   whoami                     always OK: pid, parent pid and host name.
  *
- * Every attack except crash and the processes it starts on purpose leaves the
- * handler as it found it, so one handler can run many attacks in a row.
+ * Every attack but crash leaves the handler as it found it (apart from the
+ * processes it starts on purpose and hop's subreaper flag), so one handler can run many attacks in a row.
  * Children that exited are reaped before each request.
  *
  * Exit status: 0 at end of stdin at a frame boundary, 1 at end of stdin inside
@@ -657,6 +660,8 @@ static void hop_forever(const char *marker)
 
 static void attack_hop(char **args)
 {
+    /* While the handler is a subreaper, every orphaned generation stays below it; if this fails, hop anyway. */
+    (void) prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
     pid_t child = fork();
     if (child < 0) {
         refused("fork");
