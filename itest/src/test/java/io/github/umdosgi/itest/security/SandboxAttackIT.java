@@ -258,10 +258,10 @@ public class SandboxAttackIT extends SecurityTestSupport {
         String outside = marker("hop");
         String sandboxed = attack(SANDBOXED, "hop " + inside);
         if (sandboxed.startsWith("OK ")) {
-            MarkedProcesses.awaitSome(inside, "the sandboxed hopping daemon " + inside + " runs");
+            awaitHopped(inside);
         }
         works(OPEN, "hop " + outside);
-        MarkedProcesses.awaitSome(outside, "the unsandboxed hopping daemon " + outside + " runs");
+        awaitHopped(outside);
 
         bundleOf(SANDBOXED).stop();
         bundleOf(OPEN).stop();
@@ -352,6 +352,16 @@ public class SandboxAttackIT extends SecurityTestSupport {
     private void awaitHandlerGone(String driver, long pid) {
         Waits.waitFor("the manager noticed that handler " + pid + " of " + driver + " died", Waits.SOON,
                 () -> info(driver), d -> d.pid().isEmpty() || d.pid().getAsLong() != pid);
+    }
+
+    /**
+     * Waits until the hopping daemon left the process the handler forked: until then it is the
+     * handler's child, which any kill of the handler's descendants finds.
+     */
+    private static void awaitHopped(String marker) {
+        List<Long> first = MarkedProcesses.awaitSome(marker, "the hopping daemon " + marker + " runs");
+        Waits.waitFor("the hopping daemon " + marker + " hopped on from " + first, Waits.SOON,
+                () -> MarkedProcesses.alive(marker), l -> !l.isEmpty() && l.stream().noneMatch(first::contains));
     }
 
     private ProcessHandle victim() throws IOException {
