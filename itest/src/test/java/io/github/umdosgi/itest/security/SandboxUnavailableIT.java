@@ -11,13 +11,16 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
 
 import io.github.umdosgi.api.DriverInfo;
 import io.github.umdosgi.api.DriverState;
 import io.github.umdosgi.api.HandlerStartException;
+import io.github.umdosgi.api.UmdManager;
 import io.github.umdosgi.itest.DriverBundles;
 import io.github.umdosgi.itest.UmdPaxExam;
 import io.github.umdosgi.itest.UmdTestSupport;
+import io.github.umdosgi.itest.Waits;
 
 /**
  * The sandbox fails closed: on a host where bubblewrap cannot be run (here: the manager is told
@@ -42,13 +45,15 @@ public class SandboxUnavailableIT extends UmdTestSupport {
         System.setProperty(BWRAP_PROPERTY, "/nonexistent/bwrap");
         try {
             manager.start();
-            DriverInfo sample = awaitState(SAMPLE, DriverState.FAILED);
+            UmdManager restarted = currentManager();
+            DriverInfo sample = Waits.waitFor("driver 'sample' FAILED", Waits.SOON,
+                    () -> restarted.driver(SAMPLE).orElse(null), d -> d != null && d.state() == DriverState.FAILED);
             String reason = sample.lastError().orElse("");
             assertTrue(reason, reason.contains("bubblewrap is not installed at /nonexistent/bwrap"));
             assertTrue(reason, reason.contains("sandbox=none"));
             assertTrue("no handler runs for it: " + sample, sample.instances().isEmpty());
             try {
-                umd.call(SAMPLE, new byte[4]);
+                restarted.call(SAMPLE, new byte[4]);
                 throw new AssertionError("a call on the failed driver succeeded");
             } catch (HandlerStartException expected) {
                 assertTrue(expected.getMessage(), expected.getMessage().contains("bubblewrap is not installed"));
@@ -60,7 +65,7 @@ public class SandboxUnavailableIT extends UmdTestSupport {
                     .entry("bin/echo-handler", handler), "openecho");
             open.start();
             byte[] hello = "hello".getBytes(StandardCharsets.UTF_8);
-            assertArrayEquals(hello, umd.call("openecho", hello));
+            assertArrayEquals(hello, restarted.call("openecho", hello));
             open.uninstall();
         } finally {
             manager.stop();
@@ -68,6 +73,16 @@ public class SandboxUnavailableIT extends UmdTestSupport {
             manager.start();
         }
         // Back on a host that can sandbox, the sample works again.
-        assertEquals(DriverState.IDLE, awaitSampleReady().state());
+        UmdManager again = currentManager();
+        assertEquals(DriverState.IDLE, Waits.waitFor("sample IDLE again", Waits.SOON,
+                () -> again.driver(SAMPLE).orElse(null), d -> d != null && d.state() == DriverState.IDLE).state());
+    }
+
+    /** The manager service registered now: the injected one is the instance that was stopped. */
+    private UmdManager currentManager() {
+        return Waits.waitFor("the manager service is registered again", Waits.SOON, () -> {
+            ServiceReference<UmdManager> ref = bundleContext.getServiceReference(UmdManager.class);
+            return ref == null ? null : bundleContext.getService(ref);
+        }, m -> m != null);
     }
 }

@@ -104,8 +104,11 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
             logger.error("handlers cannot be sandboxed on this host, so every driver that does not opt out fails: {}",
                     host.unavailable());
         } else if (!cgroups.controllers().containsAll(java.util.List.of("memory", "pids", "cpu", "unified"))) {
-            logger.warn("cgroup controllers usable beneath the JVM's own cgroups: {}; the others' limits fall back"
-                    + " to rlimits per process", cgroups.controllers());
+            logger.warn("handler limits: the manager can create cgroups beneath the JVM's own only for {}"
+                    + " (of memory, pids, cpu, unified); without memory, memory is bounded per process (RLIMIT_DATA),"
+                    + " without pids, processes are bounded inside each sandbox's user namespace, without cpu,"
+                    + " CPU is not capped, without unified, a tree is killed through its pid namespace only",
+                    cgroups.controllers().isEmpty() ? "none" : cgroups.controllers());
         }
         if (shim == null) {
             logger.warn("no launch shim for this machine: handler trees are found through descendants only{}",

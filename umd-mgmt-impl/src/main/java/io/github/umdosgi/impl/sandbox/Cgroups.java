@@ -34,6 +34,8 @@ public final class Cgroups {
     /** What the manager could create, by controller: its own folder. */
     private final Map<String, Path> own;
     private final AtomicLong sequence = new AtomicLong();
+    // Folders of trees that were still dying when released; retried at each create and at close.
+    private final java.util.Queue<Path> busy = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private Cgroups(Map<String, Path> own) {
         this.own = Map.copyOf(own);
@@ -87,6 +89,7 @@ public final class Cgroups {
      * @throws IOException a folder or a limit could not be written
      */
     public HandlerCgroup create(String label, Sandbox sandbox) throws IOException {
+        retryBusy();
         String name = label.replaceAll("[^A-Za-z0-9._-]", "_") + "." + sequence.incrementAndGet();
         Map<String, Path> dirs = new LinkedHashMap<>();
         try {
@@ -114,16 +117,36 @@ public final class Cgroups {
                 write(cpu.resolve("cpu.cfs_quota_us"), sandbox.cpuMillis() * 100L);
             }
         } catch (IOException | RuntimeException e) {
-            new HandlerCgroup(dirs, sandbox).release();
+            new HandlerCgroup(dirs, sandbox, busy::add).release();
             throw e instanceof IOException io ? io : new IOException(e);
         }
-        return new HandlerCgroup(dirs, sandbox);
+        return new HandlerCgroup(dirs, sandbox, busy::add);
     }
 
-    /** Removes this manager's folders; children left by trees that are still dying are tried again. */
+    private void retryBusy() {
+        for (int n = busy.size(); n > 0; n--) {
+            Path dir = busy.poll();
+            if (dir != null && !removeTree(dir)) {
+                busy.add(dir);
+            }
+        }
+    }
+
+    /**
+     * Removes this manager's folders, once every handler was closed; trees still dying get a
+     * moment (their processes were killed, the kernel is finishing them).
+     */
     public void close() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
         for (Path dir : own.values()) {
-            removeTree(dir);
+            while (!removeTree(dir) && System.nanoTime() - deadline < 0) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 

@@ -21,12 +21,15 @@ final class HandlerCgroup implements Confinement {
 
     private final Map<String, Path> dirs;
     private final Sandbox sandbox;
+    // Takes a folder that was still busy at release, to be removed later.
+    private final java.util.function.Consumer<Path> removeLater;
     // Guarded by this: set once released.
     private String reasonAtRelease;
 
-    HandlerCgroup(Map<String, Path> dirs, Sandbox sandbox) {
+    HandlerCgroup(Map<String, Path> dirs, Sandbox sandbox, java.util.function.Consumer<Path> removeLater) {
         this.dirs = Map.copyOf(dirs);
         this.sandbox = sandbox;
+        this.removeLater = removeLater;
     }
 
     /** @return the folders the shim joins */
@@ -100,7 +103,8 @@ final class HandlerCgroup implements Confinement {
 
     /**
      * Removes the folders. Processes of the tree may still be dying when the
-     * first process was reaped, so an occupied folder is tried again briefly.
+     * first process was reaped: a folder still occupied is handed on to be
+     * removed later, so that no caller waits for the kernel to finish them.
      */
     @Override
     public synchronized void release() {
@@ -111,13 +115,8 @@ final class HandlerCgroup implements Confinement {
         // Whatever is still in the tree once its first process is reaped escaped the pid namespace's end.
         killAll();
         for (Path dir : dirs.values()) {
-            for (int attempt = 0; attempt < 50 && !Cgroups.removeTree(dir); attempt++) {
-                try {
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            if (!Cgroups.removeTree(dir)) {
+                removeLater.accept(dir);
             }
         }
     }
