@@ -5,11 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
+import io.github.umdosgi.impl.text.SafeText;
+
 /**
  * Cuts one handler's stderr bytes into lines for the log. Lines are cut at
- * {@value #MAX_LINE} bytes and at most {@value #LINES_PER_SECOND} lines a
- * second are passed on; the rest are counted and reported, which keeps the
- * log bounded when a handler floods stderr.
+ * {@value #MAX_LINE} bytes, with the count of bytes dropped shown, and at
+ * most {@value #LINES_PER_SECOND} lines a second are passed on; the rest are
+ * counted and reported, which keeps the log bounded when a handler floods
+ * stderr. Every line is escaped ({@link SafeText}) before anyone sees it, so
+ * the log, the driver's last error and a terminal never get a handler's
+ * control characters raw.
  *
  * <p>Not thread safe: the drain calls it under the source's monitor.
  * {@link #lastLine()} alone may be read from any thread.
@@ -23,6 +28,8 @@ final class StderrLines {
     private final Consumer<String> sink;
     private final LongSupplier clock;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    // Bytes of the current line beyond MAX_LINE.
+    private long dropped;
 
     // Read by whoever reports why a handler failed.
     private volatile String lastLine;
@@ -50,13 +57,15 @@ final class StderrLines {
                 emit();
             } else if (line.size() < MAX_LINE) {
                 line.write(b);
+            } else {
+                dropped++;
             }
         }
     }
 
     /** The stream ended: passes on an unterminated last line and the count of suppressed lines. */
     void finish() {
-        if (line.size() > 0) {
+        if (line.size() > 0 || dropped > 0) {
             emit();
         }
         reportSuppressed();
@@ -68,8 +77,14 @@ final class StderrLines {
     }
 
     private void emit() {
-        String text = line.toString(StandardCharsets.UTF_8);
+        // Escaping at most quadruples a line (a control byte becomes \xHH), so this bound cuts nothing
+        // that the byte bound kept; it is there so that no line can ever exceed it.
+        String text = SafeText.field(line.toString(StandardCharsets.UTF_8), 4 * MAX_LINE);
+        if (dropped > 0) {
+            text += "…(" + dropped + " more bytes)";
+        }
         line.reset();
+        dropped = 0;
         lastLine = text;
         long now = clock.getAsLong();
         if (now - windowStart > 1_000_000_000L) {

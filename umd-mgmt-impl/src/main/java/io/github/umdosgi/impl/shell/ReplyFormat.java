@@ -6,11 +6,21 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
-/** Renders a reply for a terminal: printable UTF-8 as text, anything else as hex. Stateless. */
+import io.github.umdosgi.impl.text.SafeText;
+
+/**
+ * Renders a reply for a terminal: printable UTF-8 as text, anything else as
+ * hex. Text keeps its lines and tabs; what could still act on the terminal
+ * (a lone CR, bidi overrides, invisible format characters) is escaped by
+ * {@link SafeText}. Stateless.
+ */
 final class ReplyFormat {
 
     /** Longer binary replies are cut in the display, with their full size stated. */
     static final int MAX_HEX_BYTES = 256;
+
+    /** Longer text replies are cut in the display, with the count of characters left out. */
+    static final int MAX_TEXT_CHARS = 64 << 10;
 
     private ReplyFormat() {
     }
@@ -18,7 +28,7 @@ final class ReplyFormat {
     static String format(byte[] reply) {
         String text = printable(reply);
         if (text != null) {
-            return text;
+            return SafeText.lines(text, MAX_TEXT_CHARS);
         }
         int shown = Math.min(reply.length, MAX_HEX_BYTES);
         String hex = HexFormat.ofDelimiter(" ").formatHex(reply, 0, shown);

@@ -64,17 +64,35 @@ class StderrLinesTest {
     }
 
     @Test
-    void longLinesAreCutAtMaxLine() {
+    void longLinesAreCutAtMaxLineWithTheDroppedBytesCounted() {
         String longLine = "x".repeat(StderrLines.MAX_LINE * 3 + 17);
         String exact = "y".repeat(StderrLines.MAX_LINE);
         feed(longLine + "\nshort\n" + exact + "\n" + longLine);
         lines.finish();
         List<String> out = payloads();
         assertEquals(4, out.size(), "the rest of a cut line must not become new lines");
-        assertEquals("x".repeat(StderrLines.MAX_LINE), out.get(0));
+        String cut = "x".repeat(StderrLines.MAX_LINE) + "…(" + (StderrLines.MAX_LINE * 2 + 17) + " more bytes)";
+        assertEquals(cut, out.get(0));
         assertEquals("short", out.get(1));
         assertEquals(exact, out.get(2));
-        assertEquals("x".repeat(StderrLines.MAX_LINE), out.get(3));
+        assertEquals(cut, out.get(3));
+        assertEquals(cut, lines.lastLine());
+    }
+
+    @Test
+    void controlCharactersReachNeitherTheLogNorTheLastLineRaw() {
+        // Clear screen, set the terminal title, a CR that would overwrite the line, a C1 CSI, a bidi override.
+        feed("\u001b[2J\u001b]0;owned\u0007 fake\rreal \u009b31m \u202eevil\n");
+        String escaped = "\\e[2J\\e]0;owned\\x07 fake\\rreal \\u009b31m \\u202eevil";
+        assertEquals(List.of(escaped), payloads());
+        assertEquals(escaped, lines.lastLine());
+    }
+
+    @Test
+    void aLineOfControlsStaysBounded() {
+        feed("\u0001".repeat(StderrLines.MAX_LINE * 2) + "\n");
+        String line = payloads().get(0);
+        assertEquals("\\x01".repeat(StderrLines.MAX_LINE) + "…(" + StderrLines.MAX_LINE + " more bytes)", line);
     }
 
     @Test

@@ -30,6 +30,20 @@ class ReplyFormatTest {
     }
 
     @Test
+    void textThatCouldStillActOnTheTerminalIsEscaped() {
+        // A lone CR overwrites the line; a bidi override reverses what follows; U+2028 breaks it.
+        assertEquals("done\\rFAKE", ReplyFormat.format(utf8("done\rFAKE")));
+        assertEquals("file \\u202etxt.exe", ReplyFormat.format(utf8("file \u202etxt.exe")));
+        assertEquals("a\\u2028b", ReplyFormat.format(utf8("a\u2028b")));
+    }
+
+    @Test
+    void longTextIsCutWithTheCountLeftOut() {
+        String shown = ReplyFormat.format(utf8("z".repeat(ReplyFormat.MAX_TEXT_CHARS + 3)));
+        assertEquals("z".repeat(ReplyFormat.MAX_TEXT_CHARS) + "…(3 more chars)", shown);
+    }
+
+    @Test
     void emptyReplyIsEmptyText() {
         assertEquals("", ReplyFormat.format(new byte[0]));
     }

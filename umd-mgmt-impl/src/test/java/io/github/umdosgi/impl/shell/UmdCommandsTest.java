@@ -1,0 +1,103 @@
+package io.github.umdosgi.impl.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.umdosgi.api.DriverInfo;
+import io.github.umdosgi.api.DriverState;
+import io.github.umdosgi.api.HandlerStartException;
+import io.github.umdosgi.api.InstanceInfo;
+import io.github.umdosgi.api.UmdManager;
+import io.github.umdosgi.impl.text.SafeText;
+
+/** What the umd: commands print when a handler and its bundle are hostile. */
+class UmdCommandsTest {
+
+    private static final String ESC = "\u001b";
+    /** What a hostile handler or bundle writes: clear screen, title, CR overwrite, C1 CSI, bidi override. */
+    private static final String HOSTILE = ESC + "[2J" + ESC + "]0;owned\u0007\rOK\u009b31m\u202e";
+
+    private static final DriverInfo HOSTILE_DRIVER = new DriverInfo("evil", 42, "bsn" + HOSTILE, DriverState.FAILED,
+            List.of(new InstanceInfo(0, OptionalLong.of(99), false, 1, 2)), 3, 4, 5,
+            Optional.of("handler exited with status 3; its last stderr line: " + HOSTILE));
+
+    /** A manager that knows one driver, replies with {@code reply} and fails calls to "boom". */
+    private static UmdManager manager(byte[] reply) {
+        return (UmdManager) Proxy.newProxyInstance(UmdManager.class.getClassLoader(), new Class<?>[] {UmdManager.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "drivers" -> List.of(HOSTILE_DRIVER);
+                    case "driver" -> args[0].equals("evil") ? Optional.of(HOSTILE_DRIVER) : Optional.empty();
+                    case "call" -> {
+                        if (args[0].equals("boom")) {
+                            throw new HandlerStartException("boom", "post-start hook failed: " + HOSTILE);
+                        }
+                        yield reply;
+                    }
+                    case "kill" -> 1;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private static void assertInert(String shown) {
+        shown.codePoints().forEach(c -> assertFalse(SafeText.needsEscape(c) && c != '\n',
+                () -> String.format("U+%04X printed raw in: %s", c, shown.replace(ESC, "<ESC>"))));
+    }
+
+    @Test
+    void listAndInfoPrintHostileNamesAndErrorsEscaped() throws Exception {
+        UmdCommands commands = new UmdCommands(manager(new byte[0]));
+        String list = commands.list();
+        String info = commands.info("evil");
+        assertInert(list);
+        assertInert(info);
+        String escaped = "\\e[2J\\e]0;owned\\x07\\rOK\\u009b31m\\u202e";
+        assertTrue(list.contains("bsn" + escaped + " [42]"), list);
+        assertTrue(info.contains("bundle:     bsn" + escaped + " [42]"), info);
+        assertTrue(info.contains("last error: handler exited with status 3; its last stderr line: " + escaped), info);
+        assertEquals(8, info.lines().count(), "one line per field: " + info);
+    }
+
+    @Test
+    void sendPrintsAHostileTextReplyEscapedAndKeepsItsLines() throws Exception {
+        byte[] reply = ("line one\nline two \u202eowt\rover").getBytes(StandardCharsets.UTF_8);
+        String shown = new UmdCommands(manager(reply)).send("evil", "x");
+        assertEquals("line one\nline two \\u202eowt\\rover", shown);
+        // Control bytes make it hex, as before.
+        assertEquals("1b 5b 32 4a", new UmdCommands(manager((ESC + "[2J").getBytes(StandardCharsets.UTF_8)))
+                .send("evil", "x"));
+    }
+
+    @Test
+    void aFailingCommandsMessageIsEscapedAndPrintsUnderTheOriginalType() {
+        UmdCommands commands = new UmdCommands(manager(new byte[0]));
+        CommandFailedException failed = assertThrows(CommandFailedException.class, () -> commands.send("boom", "x"));
+        assertInert(failed.getMessage());
+        assertInert(failed.toString());
+        assertEquals("io.github.umdosgi.api.HandlerStartException: driver 'boom': post-start hook failed: "
+                + "\\e[2J\\e]0;owned\\x07\\rOK\\u009b31m\\u202e", failed.toString());
+        assertNull(failed.getCause(), "the raw original would be printed as the cause");
+        assertTrue(failed.getStackTrace().length > 0, "the original's stack trace is kept");
+
+        CommandFailedException unknown = assertThrows(CommandFailedException.class,
+                () -> commands.info("no" + ESC + "[2Jsuch"));
+        assertEquals("no driver named 'no\\e[2Jsuch'", unknown.getMessage());
+        assertEquals(IllegalArgumentException.class.getName(), unknown.originalType());
+    }
+
+    @Test
+    void killEchoesTheNameEscaped() throws Exception {
+        assertEquals("sent SIGKILL to 1 handler process(es) of driver 'a\\rb'",
+                new UmdCommands(manager(new byte[0])).kill("a\rb"));
+    }
+}
