@@ -15,6 +15,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 
+import io.github.umdosgi.impl.text.SafeText;
+
 /**
  * Installs every jar of a folder, then starts the installed bundles. A bundle
  * that fails is reported on stderr and skipped, so one broken bundle does not
@@ -77,7 +79,8 @@ final class BundleInstaller {
     }
 
     private void warn(String what, Exception e) {
-        err.println("umd-osgi: " + what + ": " + e.getMessage());
+        // A bundle's name and its activator's message are the bundle's to choose.
+        err.println("umd-osgi: " + SafeText.field(what + ": " + e.getMessage()));
         err.flush();
     }
 }

@@ -14,6 +14,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceReference;
 
+import io.github.umdosgi.impl.text.SafeText;
+
 /**
  * Echoes warnings and errors that umd-osgi's own bundles write to the OSGi
  * log (a driver failed to load, a handler died, stale directories removed)
@@ -21,6 +23,11 @@ import org.osgi.framework.ServiceReference;
  * shell's {@code log} command. The log API lives in the log bundle, not on
  * the launcher's class path, so the listener is a dynamic proxy of that
  * bundle's {@code LogListener}.
+ *
+ * <p>Everything echoed is escaped with {@link SafeText}: the messages quote
+ * handlers' stderr and bundles' names and exceptions, and any bundle may log
+ * under a symbolic name that starts with ours. The manager escapes what it
+ * logs too; escaping escaped text changes nothing.
  *
  * <p>Called on the framework's event threads; holds no mutable state but the
  * stream, which is thread safe.
@@ -30,7 +37,9 @@ final class ConsoleLogEcho {
     private static final String READER = "org.osgi.service.log.LogReaderService";
     private static final String OURS = "io.github.umdosgi.";
     /** OSGi log levels: 1 error, 2 warning. */
-    private static final int WARNING = 2;
+    static final int WARNING = 2;
+    /** Causes named after the message, at most. */
+    static final int MAX_CAUSES = 8;
 
     private final PrintStream err;
     // Methods of the log API's interfaces, set once the reader appears (public interfaces, so the
@@ -86,7 +95,7 @@ final class ConsoleLogEcho {
             Object listener = Proxy.newProxyInstance(api, new Class<?>[] {listenerType}, handler);
             readerType.getMethod("addLogListener", listenerType).invoke(reader, listener);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            err.println("umd-osgi: cannot echo the OSGi log to the console: " + e);
+            err.println("umd-osgi: cannot echo the OSGi log to the console: " + SafeText.field(String.valueOf(e)));
         }
     }
 
@@ -109,6 +118,22 @@ final class ConsoleLogEcho {
         return null;
     }
 
+    /**
+     * @param level the entry's level, error or warning
+     * @param message the entry's message
+     * @param cause the entry's exception, or null
+     * @return the console line: the level, the message and every cause, escaped
+     */
+    static String line(int level, String message, Throwable cause) {
+        StringBuilder text = new StringBuilder(String.valueOf(message));
+        // The reason is usually at the bottom of a reflection wrapper chain: name each link. A
+        // bundle's exception may have a cycle of causes, hence the bound.
+        for (int links = 0; cause != null && links < MAX_CAUSES; links++, cause = cause.getCause()) {
+            text.append(" (").append(cause).append(')');
+        }
+        return "umd-osgi " + (level == WARNING ? "WARNING" : "ERROR") + ": " + SafeText.field(text.toString().strip());
+    }
+
     private void logged(Object entry) {
         try {
             Bundle bundle = (Bundle) getBundle.invoke(entry);
@@ -117,13 +142,7 @@ final class ConsoleLogEcho {
                     || !bundle.getSymbolicName().startsWith(OURS)) {
                 return;
             }
-            String message = (String) getMessage.invoke(entry);
-            Throwable cause = (Throwable) getException.invoke(entry);
-            for (; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-                // The reason is usually at the bottom of a reflection wrapper chain: name each link.
-                message += " (" + cause + ")";
-            }
-            err.println("umd-osgi " + (level == WARNING ? "WARNING" : "ERROR") + ": " + message.strip());
+            err.println(line(level, (String) getMessage.invoke(entry), (Throwable) getException.invoke(entry)));
             err.flush();
         } catch (ReflectiveOperationException | RuntimeException e) {
             // An entry of an unexpected shape is not worth failing the log for.

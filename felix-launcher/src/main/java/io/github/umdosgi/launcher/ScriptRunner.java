@@ -5,9 +5,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import io.github.umdosgi.impl.text.SafeText;
+
 /**
  * Runs commands one by one, printing each result to stdout and the first
- * failure, as one line, to stderr.
+ * failure, as one line, to stderr. Both are escaped ({@link SafeText}): any
+ * bundle may register a command, and a result or message may quote what a
+ * handler or a bundle wrote; a result keeps its line breaks and tabs.
  * <p>
  * Commands are services that appear asynchronously (SCR activates components
  * after the bundles started), so a command not found is retried until a grace
@@ -57,7 +61,7 @@ final class ScriptRunner {
                     continue;
                 }
                 if (!stopping.getAsBoolean()) {
-                    err.println("error in \"" + command + "\": " + oneLine(e));
+                    err.println("error in \"" + SafeText.field(command) + "\": " + oneLine(e));
                     err.flush();
                 }
                 out.flush();
@@ -66,7 +70,7 @@ final class ScriptRunner {
             if (result != null) {
                 String text = shell.format(result);
                 if (!text.isEmpty()) {
-                    out.println(text);
+                    out.println(SafeText.lines(text, Integer.MAX_VALUE));
                 }
             }
             out.flush();
@@ -84,12 +88,15 @@ final class ScriptRunner {
         }
     }
 
-    /** The message's first line, or the exception's name when it has no message. */
+    /** The message's first line, or the exception's name when it has no message; escaped for the terminal. */
     static String oneLine(Throwable e) {
         String message = e.getMessage();
         if (message == null || message.isBlank()) {
-            return e.getClass().getSimpleName();
+            return SafeText.field(e.getClass().getSimpleName());
         }
-        return message.strip().lines().findFirst().orElse(message).strip();
+        // Cut at a line feed only: a lone CR is shown escaped, with what follows it.
+        String stripped = message.strip();
+        int end = stripped.indexOf('\n');
+        return SafeText.field((end < 0 ? stripped : stripped.substring(0, end)).strip());
     }
 }

@@ -4,9 +4,12 @@ import java.io.PrintStream;
 
 import org.apache.felix.framework.Logger;
 
+import io.github.umdosgi.impl.text.SafeText;
+
 /**
  * Felix's own log messages, sent to stderr instead of Felix's default stdout so
- * that the output of {@code -c} commands stays clean.
+ * that the output of {@code -c} commands stays clean; escaped ({@link SafeText}),
+ * as they quote bundles' names and headers. Stateless beyond its stream.
  */
 final class StderrLogger extends Logger {
 
@@ -18,7 +21,7 @@ final class StderrLogger extends Logger {
 
     @Override
     protected void doLog(int level, String msg, Throwable throwable) {
-        err.println("felix " + levelName(level) + ": " + msg);
+        err.println("felix " + levelName(level) + ": " + SafeText.field(msg));
         if (throwable != null && level >= LOG_DEBUG) {
             throwable.printStackTrace(err);
         }

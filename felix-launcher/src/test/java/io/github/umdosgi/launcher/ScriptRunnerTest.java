@@ -38,6 +38,9 @@ class ScriptRunnerTest {
                 failuresBeforeFound--;
                 throw new NotFound(command);
             }
+            if (command.startsWith("evil")) {
+                throw new IllegalStateException("\u001b]0;owned\u0007 gone\rfake\u009b2J\nsecond line");
+            }
             if (command.startsWith("fail")) {
                 throw new IllegalStateException("it broke\nsecond line");
             }
@@ -115,6 +118,18 @@ class ScriptRunnerTest {
                 () -> true);
         assertFalse(r.run(List.of("a")));
         assertTrue(shell.executed.isEmpty());
+    }
+
+    @Test
+    void hostileResultsAndMessagesArePrintedEscaped() {
+        FakeShell shell = new FakeShell();
+        // What a bundle's command (or a listing of a hostile bundle's name) could return.
+        shell.results.put("lb", "1|Active|a\u001b[2J\nb\u202e\tc\r\n");
+        assertFalse(runner(shell, Duration.ZERO).run(List.of("lb", "evil \u001b[1m")));
+        assertEquals("<1|Active|a\\e[2J\nb\\u202e\tc\r\n>" + System.lineSeparator(),
+                out.toString(StandardCharsets.UTF_8), "lines and tabs kept, the rest escaped");
+        assertEquals("error in \"evil \\e[1m\": \\e]0;owned\\x07 gone\\rfake\\u009b2J" + System.lineSeparator(),
+                err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
