@@ -85,7 +85,8 @@ public final class FrameChannels {
      * @param target gives the buffer the payload goes to
      * @return the buffer from {@code target}, filled: position at its limit
      * @throws EOFException the stream ended before a whole frame arrived
-     * @throws FrameTooLargeException the declared length exceeds {@code maxSize}
+     * @throws FrameTooLargeException the declared length exceeds {@code maxSize}, or the target has no
+     *         memory for it
      * @throws ReplyDiscardedException the target could not take the payload; it was read and dropped
      * @throws IOException the pipe failed
      */
@@ -108,7 +109,9 @@ public final class FrameChannels {
         ByteBuffer into = target.forLength((int) length);
         int inHead = (int) Math.min(head.remaining(), length);
         if (into != null) {
-            into.put(head.slice().limit(inHead));
+            ByteBuffer part = head.slice().limit(inHead);
+            into = room(target, into, part.remaining(), length);
+            into.put(part);
         }
         head.position(head.position() + inHead);
         long missing = length - inHead;
@@ -117,6 +120,9 @@ public final class FrameChannels {
         }
         ByteBuffer chunks = missing > 0 && (into == null || !into.isDirect()) ? bulk.get() : null;
         while (missing > 0) {
+            if (chunks == null && !into.hasRemaining()) {
+                into = target.grow(into, (int) length);
+            }
             ByteBuffer chunk = chunks == null ? into : chunks.clear();
             chunk.limit((int) Math.min(chunk.limit(), chunk.position() + missing));
             int n = in.read(chunk);
@@ -126,11 +132,22 @@ public final class FrameChannels {
             }
             missing -= n;
             if (chunk == chunks && into != null) {
-                into.put(chunks.flip());
+                chunks.flip();
+                into = room(target, into, chunks.remaining(), length);
+                into.put(chunks);
             }
         }
         if (into == null) {
             throw new ReplyDiscardedException(length);
+        }
+        return into;
+    }
+
+    /** The target's buffer, grown until {@code needed} more bytes fit: memory follows the bytes that came. */
+    private static ByteBuffer room(ReplyTarget target, ByteBuffer into, int needed, long length)
+            throws FrameTooLargeException {
+        while (into.remaining() < needed) {
+            into = target.grow(into, (int) length);
         }
         return into;
     }

@@ -64,7 +64,8 @@ public final class FrameCodec {
      * @param target gives the buffer the payload goes to
      * @return the target's buffer, filled: position at its limit
      * @throws EOFException the stream ended before a whole frame arrived
-     * @throws FrameTooLargeException the declared length exceeds {@code maxSize}
+     * @throws FrameTooLargeException the declared length exceeds {@code maxSize}, or the target has no
+     *         memory for it
      * @throws ReplyDiscardedException the target could not take the payload; it was read and dropped
      * @throws IOException the pipe failed
      */
@@ -79,14 +80,25 @@ public final class FrameCodec {
         String what = "frame payload of " + length + " bytes";
         ByteBuffer into = target.forLength((int) length);
         if (into != null && into.hasArray()) {
-            readExactly(in, into.array(), into.arrayOffset() + into.position(), (int) length, what, 0);
-            return into.position(into.limit());
+            // Fill what the target gave, then ask it for more: a forged length costs what arrived.
+            for (long done = 0; ; into = target.grow(into, (int) length)) {
+                int part = (int) Math.min(into.remaining(), length - done);
+                readExactly(in, into.array(), into.arrayOffset() + into.position(), part, what, done);
+                into.position(into.position() + part);
+                done += part;
+                if (done == length) {
+                    return into;
+                }
+            }
         }
         byte[] chunk = new byte[(int) Math.min(length, 8192)];
         for (long done = 0; done < length; ) {
             int c = (int) Math.min(chunk.length, length - done);
             readExactly(in, chunk, 0, c, what, done);
             if (into != null) {
+                while (into.remaining() < c) {
+                    into = target.grow(into, (int) length);
+                }
                 into.put(chunk, 0, c);
             }
             done += c;

@@ -173,6 +173,68 @@ class FrameChannelsTest {
     }
 
     @Test
+    void aForgedLengthCostsNoMoreThanTheBytesThatCame() throws IOException {
+        // The pipe holds a header declaring 2 GiB and 10 bytes; the handler then exits.
+        send(FrameCodecTest.forged(FrameCodecTest.FORGED, 10));
+        pipe.sink().close();
+        long allocated = FrameCodecTest.allocatedBy(() -> {
+            EOFException e = assertThrows(EOFException.class,
+                    () -> readArray(pipe.source(), head, () -> bulk, FrameCodecTest.FORGED));
+            assertTrue(e.getMessage().contains("after 10 bytes"), e.getMessage());
+        });
+        System.out.println("[FrameChannelsTest] forged 2 GiB length, 10 bytes, then EOF: " + allocated
+                + " bytes allocated");
+        assertTrue(allocated < 1 << 20, allocated + " bytes allocated for 10 bytes of payload");
+    }
+
+    @Test
+    void aForgedLengthWithDataTricklingInGrowsOnlyWithTheData() throws Exception {
+        // 1 MiB arrives in pieces, then the handler stops: the array held is at most twice that.
+        int sent = 1 << 20;
+        CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
+            try {
+                send(FrameCodecTest.forged(FrameCodecTest.FORGED, sent));
+                pipe.sink().close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        long allocated = FrameCodecTest.allocatedBy(() -> assertThrows(EOFException.class,
+                () -> readArray(pipe.source(), head, () -> bulk, FrameCodecTest.FORGED)));
+        written.get(30, TimeUnit.SECONDS);
+        assertTrue(allocated < 5L * sent, allocated + " bytes allocated for " + sent + " bytes of payload");
+    }
+
+    @Test
+    void largeFramesOfEveryShapeGrowToExactlyTheirLength() throws Exception {
+        for (int size : new int[] {GrowingArray.FIRST, GrowingArray.FIRST + 1, GrowingArray.FIRST * 2,
+            GrowingArray.FIRST * 7 + 3, 16 << 20}) {
+            byte[] payload = randomBytes(size, size);
+            CompletableFuture<Void> written = writeAsync(ByteBuffer.wrap(payload));
+            byte[] got = readArray(pipe.source(), head, () -> bulk, 64 << 20);
+            assertEquals(size, got.length);
+            assertArrayEquals(payload, got, size + " bytes");
+            written.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void runningOutOfMemoryWhileGrowingIsAnIOExceptionNotAnError() throws Exception {
+        ReplyTarget stingy = new GrowingArray(n -> {
+            if (n > GrowingArray.FIRST) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return new byte[n];
+        });
+        CompletableFuture<Void> written = writeAsync(ByteBuffer.wrap(new byte[GrowingArray.FIRST * 3]));
+        FrameTooLargeException e = assertThrows(FrameTooLargeException.class,
+                () -> FrameChannels.read(pipe.source(), head, () -> bulk, 1 << 20, stingy));
+        assertTrue(e.getMessage().contains("no memory for a buffer of " + 2 * GrowingArray.FIRST), e.getMessage());
+        pipe.source().close();
+        written.handle((ok, failed) -> null).get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
     void endOfStreamBeforeAndInsideAFrameAreTyped() throws IOException {
         pipe.sink().close();
         EOFException before = assertThrows(EOFException.class,

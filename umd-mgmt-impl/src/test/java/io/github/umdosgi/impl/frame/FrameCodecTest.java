@@ -27,6 +27,30 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class FrameCodecTest {
 
+    /** The largest length a header can declare that a max-message of 2147483647 admits: 2 GiB less one. */
+    static final int FORGED = Integer.MAX_VALUE;
+
+    /** Bytes the calling thread allocated while running {@code body}. */
+    static long allocatedBy(org.junit.jupiter.api.function.Executable body) {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        try {
+            body.execute();
+        } catch (Throwable t) {
+            throw new AssertionError("the measured body failed", t);
+        }
+        return threads.getCurrentThreadAllocatedBytes() - before;
+    }
+
+    /** A header declaring {@code length}, then {@code sent} payload bytes. */
+    static byte[] forged(int length, int sent) {
+        byte[] wire = new byte[4 + sent];
+        java.nio.ByteBuffer.wrap(wire).putInt(length);
+        Arrays.fill(wire, 4, wire.length, (byte) 'x');
+        return wire;
+    }
+
     /** The byte[] form, through the buffer API the manager uses. */
     private static void write(java.io.OutputStream out, byte[] payload) throws IOException {
         FrameCodec.write(out, java.nio.ByteBuffer.wrap(payload));
@@ -158,6 +182,56 @@ class FrameCodecTest {
         ByteArrayInputStream in = new ByteArrayInputStream(wire);
         assertThrows(FrameTooLargeException.class, () -> read(in, 1024));
         assertEquals(3, in.available());
+    }
+
+    @Test
+    void aForgedLengthCostsNoMoreThanTheBytesThatCame() {
+        // A handler declares 2 GiB and sends 10 bytes: the array grows as data arrives, so the
+        // caller holds at most the first chunk when the stream ends (or its call times out).
+        byte[] wire = forged(FORGED, 10);
+        org.junit.jupiter.api.function.Executable call = () -> {
+            EOFException e = assertThrows(EOFException.class, () -> read(new ByteArrayInputStream(wire), FORGED));
+            assertTrue(e.getMessage().contains("after 10 bytes"), e.getMessage());
+        };
+        // The first run also pays for loading classes (the exception's, the assertion's).
+        allocatedBy(call);
+        long allocated = allocatedBy(call);
+        System.out.println("[FrameCodecTest] forged 2 GiB length, 10 bytes, then EOF: " + allocated + " bytes allocated");
+        assertTrue(allocated < 1 << 20, allocated + " bytes allocated for 10 bytes of payload");
+    }
+
+    @Test
+    void aForgedLengthIntoTheCallersBufferAllocatesNothingLarge() {
+        byte[] wire = forged(FORGED, 10);
+        long allocated = allocatedBy(() -> assertThrows(EOFException.class, () -> FrameCodec.read(
+                new ByteArrayInputStream(wire), FORGED, ReplyTarget.into(java.nio.ByteBuffer.allocate(100)))));
+        assertTrue(allocated < 1 << 20, allocated + " bytes allocated");
+    }
+
+    @Test
+    void aLargeFrameGrowsToExactlyItsLength() throws IOException {
+        // Not a power of two times the first chunk: the last step must stop at the length.
+        int size = GrowingArray.FIRST * 5 + 12_345;
+        byte[] payload = randomBytes(size, 11);
+        byte[] got = read(new ByteArrayInputStream(encode(payload)), 1 << 24);
+        assertEquals(size, got.length);
+        assertArrayEquals(payload, got);
+    }
+
+    @Test
+    void runningOutOfMemoryWhileGrowingIsAnIOExceptionNotAnError() throws IOException {
+        // The JVM's own OutOfMemoryError needs a heap this test does not have; the allocator stands in.
+        ReplyTarget stingy = new GrowingArray(n -> {
+            if (n > GrowingArray.FIRST) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return new byte[n];
+        });
+        byte[] wire = encode(randomBytes(GrowingArray.FIRST + 1, 12));
+        FrameTooLargeException e = assertThrows(FrameTooLargeException.class,
+                () -> FrameCodec.read(new ByteArrayInputStream(wire), 1 << 20, stingy));
+        assertTrue(e.getMessage().contains(Integer.toString(GrowingArray.FIRST + 1)), e.getMessage());
+        assertTrue(e.getCause() instanceof OutOfMemoryError, String.valueOf(e.getCause()));
     }
 
     @Test
