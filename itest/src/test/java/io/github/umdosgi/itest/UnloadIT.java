@@ -43,6 +43,7 @@ public class UnloadIT extends UmdTestSupport {
                 PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
         List<Path> files = HandlerProcesses.entries(dir);
         assertEquals("the private directory holds the handler file only: " + files, 1, files.size());
+        // Readable and executable by all: a sandbox runs it as another uid; the 0700 directory keeps others out.
         assertEquals("handler file mode", "r-xr-xr-x",
                 PosixFilePermissions.toString(Files.getPosixFilePermissions(files.get(0))));
         List<ProcessHandle> handlers = HandlerProcesses.ofDriver(root(), SAMPLE);

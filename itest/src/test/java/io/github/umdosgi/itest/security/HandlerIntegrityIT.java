@@ -210,7 +210,7 @@ public class HandlerIntegrityIT extends SecurityTestSupport {
     }
 
     private static void makeWritable(Path file) throws IOException {
-        // chmod u+w: the manager left it r-x------.
+        // chmod u+w: the manager left it r-xr-xr-x.
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
     }
 

@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * The manager's root of private driver directories. Every child belongs to
  * one loaded driver; whatever is found there at start-up was left by a run
- * that died and is removed.
+ * that died and is removed. It also bounds what one extraction may write
+ * into a child: {@link #maxHandlerSize()}.
  *
  * <p>Immutable; the file system operations are safe to call from any thread.
  */
@@ -26,10 +27,12 @@ public final class DriverDirectories {
     private final Path root;
     // Why the root cannot be used, or null: then nothing is ever created under it.
     private final String refusal;
+    private final long maxHandlerSize;
 
-    private DriverDirectories(Path root, String refusal) {
+    private DriverDirectories(Path root, String refusal, long maxHandlerSize) {
         this.root = root;
         this.refusal = refusal;
+        this.maxHandlerSize = maxHandlerSize;
     }
 
     /**
@@ -45,7 +48,7 @@ public final class DriverDirectories {
             return new DriverDirectories(root);
         } catch (IOException | RuntimeException e) {
             return new DriverDirectories(root.toAbsolutePath().normalize(), e.getMessage() == null
-                    ? "driver root " + root + " cannot be used: " + e : e.getMessage());
+                    ? "driver root " + root + " cannot be used: " + e : e.getMessage(), HandlerBlob.DEFAULT_MAX_SIZE);
         }
     }
 
@@ -59,6 +62,7 @@ public final class DriverDirectories {
     public DriverDirectories(Path root) throws IOException {
         this.root = root.toAbsolutePath().normalize();
         this.refusal = null;
+        this.maxHandlerSize = HandlerBlob.DEFAULT_MAX_SIZE;
         if (!Files.exists(this.root, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(this.root.getParent());
             try {
@@ -81,6 +85,22 @@ public final class DriverDirectories {
     /** @return why the root cannot be used, or null when it can */
     public String refusal() {
         return refusal;
+    }
+
+    /**
+     * @param bytes the largest handler file an extraction may write, see {@link HandlerBlob#maxSize(String)}
+     * @return these directories with that bound
+     */
+    public DriverDirectories withMaxHandlerSize(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("maximum handler size of " + bytes + " bytes");
+        }
+        return new DriverDirectories(root, refusal, bytes);
+    }
+
+    /** @return the largest handler file an extraction may write, in bytes ({@link HandlerBlob#DEFAULT_MAX_SIZE} unless set) */
+    public long maxHandlerSize() {
+        return maxHandlerSize;
     }
 
     /**

@@ -5,10 +5,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URL;
 import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.Set;
@@ -17,13 +19,24 @@ import java.util.Optional;
 
 /**
  * A handler executable extracted from its bundle into a private directory:
- * the kernel's {@code umd_load_blob}. The file is written owner-only, then
- * made read+execute only, and its SHA-256 is recorded so that every later
- * exec can check the file was not changed.
+ * the kernel's {@code umd_load_blob}. The file is written owner-only, at most
+ * a bounded number of bytes, then made read+execute for everyone (0555) and
+ * its SHA-256 is recorded so that every later exec can check the file was not
+ * changed. The directory around it stays owner-only (0700), so only the
+ * manager's user can reach the file in place; the other bits are for a
+ * sandbox that runs the handler under another uid through a bind mount.
  *
  * <p>Immutable.
  */
 public final class HandlerBlob {
+
+    /** Framework property: the largest handler file extracted, in bytes. */
+    public static final String MAX_SIZE_PROPERTY = "io.github.umdosgi.maxHandlerSize";
+
+    /** The default of {@link #MAX_SIZE_PROPERTY}: 256 MiB. */
+    public static final long DEFAULT_MAX_SIZE = 256L << 20;
+
+    private static final Set<PosixFilePermission> HANDLER_MODE = PosixFilePermissions.fromString("r-xr-xr-x");
 
     private final Path directory;
     private final Path executable;
@@ -36,7 +49,7 @@ public final class HandlerBlob {
     }
 
     /**
-     * Copies a handler into {@code directory} as {@code fileName}.
+     * As {@link #extract(URL, String, Optional, Path, String, long)} with {@link #DEFAULT_MAX_SIZE}.
      *
      * @param source where to read the handler, a bundle entry's URL; null when the bundle lacks the entry
      * @param entry path of the handler inside the bundle (already validated), for messages
@@ -45,39 +58,107 @@ public final class HandlerBlob {
      * @param fileName the executable's name
      * @return the extracted blob
      * @throws IntegrityException the digest differs from the declared one; nothing is left
-     * @throws IOException the entry is missing or cannot be copied
+     * @throws IOException the entry is missing, too large or cannot be copied; nothing is left
      */
     public static HandlerBlob extract(URL source, String entry, Optional<String> expected,
             Path directory, String fileName) throws IOException {
+        return extract(source, entry, expected, directory, fileName, DEFAULT_MAX_SIZE);
+    }
+
+    /**
+     * Copies a handler into {@code directory} as {@code fileName}. Bytes are
+     * counted as they are inflated: a compressed entry that expands beyond
+     * {@code maxSize} (a zip bomb) is refused after {@code maxSize + 1}
+     * bytes, whatever its header claims, and the partial file is deleted.
+     *
+     * @param source where to read the handler, a bundle entry's URL; null when the bundle lacks the entry
+     * @param entry path of the handler inside the bundle (already validated), for messages
+     * @param expected the declared digest, if any
+     * @param directory a fresh private directory
+     * @param fileName the executable's name
+     * @param maxSize the largest handler accepted, in bytes
+     * @return the extracted blob
+     * @throws IntegrityException the digest differs from the declared one; nothing is left
+     * @throws IOException the entry is missing, too large or cannot be copied; nothing is left
+     */
+    public static HandlerBlob extract(URL source, String entry, Optional<String> expected,
+            Path directory, String fileName, long maxSize) throws IOException {
+        if (maxSize < 1 || maxSize == Long.MAX_VALUE) {
+            // MAX_VALUE too: the copy reads up to one byte past the bound.
+            throw new IllegalArgumentException("maximum handler size of " + maxSize + " bytes");
+        }
         if (source == null) {
             throw new IOException("the bundle has no entry '" + entry + "'");
         }
         Path file = directory.resolve(fileName);
+        // CREATE_NEW + NOFOLLOW_LINKS: never write through something planted at that name. Should
+        // something be there, this fails before the file is ours, so the clean-up below never
+        // deletes what it did not create.
+        SeekableByteChannel created = Files.newByteChannel(file,
+                Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            String actual = copy(source, created, entry, maxSize);
+            if (expected.isPresent() && !expected.get().equals(actual)) {
+                throw new IntegrityException("handler '" + entry + "' has sha256 " + actual
+                        + " but the header declares " + expected.get());
+            }
+            String format = executableFormat(file);
+            if (format != null) {
+                throw new IOException("handler '" + entry + "' is not an executable: " + format);
+            }
+            Files.setPosixFilePermissions(file, HANDLER_MODE);
+            return new HandlerBlob(directory, file, actual);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException notDeleted) {
+                e.addSuppressed(notDeleted);
+            }
+            throw e;
+        }
+    }
+
+    /** Copies at most {@code maxSize} bytes and closes {@code out}; @return the copy's SHA-256 */
+    private static String copy(URL source, SeekableByteChannel out, String entry, long maxSize) throws IOException {
         MessageDigest digest = Sha256.newDigest();
-        // CREATE_NEW + NOFOLLOW_LINKS: never write through something planted at that name.
-        try (InputStream in = source.openStream();
-             OutputStream out = Channels.newOutputStream(Files.newByteChannel(file,
-                     Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))))) {
+        try (out; InputStream in = source.openStream(); OutputStream to = Channels.newOutputStream(out)) {
             byte[] buffer = new byte[64 << 10];
-            for (int n; (n = in.read(buffer)) > 0; ) {
+            long copied = 0;
+            // Never asks for more than one byte past the bound: that byte alone proves the entry too large.
+            for (int n; (n = in.read(buffer, 0, (int) Math.min(buffer.length, maxSize + 1 - copied))) > 0; ) {
+                copied += n;
+                if (copied > maxSize) {
+                    throw new IOException("handler '" + entry + "' is larger than the maximum of " + maxSize
+                            + " bytes (framework property " + MAX_SIZE_PROPERTY + ")");
+                }
                 digest.update(buffer, 0, n);
-                out.write(buffer, 0, n);
+                to.write(buffer, 0, n);
             }
         }
-        String actual = Sha256.hex(digest.digest());
-        if (expected.isPresent() && !expected.get().equals(actual)) {
-            Files.delete(file);
-            throw new IntegrityException("handler '" + entry + "' has sha256 " + actual
-                    + " but the header declares " + expected.get());
+        return Sha256.hex(digest.digest());
+    }
+
+    /**
+     * @param configured the value of {@link #MAX_SIZE_PROPERTY}, or null
+     * @return the bound it gives, {@link #DEFAULT_MAX_SIZE} when null
+     * @throws IllegalArgumentException the value is not a positive number of bytes
+     */
+    public static long maxSize(String configured) {
+        if (configured == null) {
+            return DEFAULT_MAX_SIZE;
         }
-        String format = executableFormat(file);
-        if (format != null) {
-            Files.delete(file);
-            throw new IOException("handler '" + entry + "' is not an executable: " + format);
+        long bytes;
+        try {
+            bytes = Long.parseLong(configured.strip());
+        } catch (NumberFormatException e) {
+            bytes = 0;
         }
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r-xr-xr-x"));
-        return new HandlerBlob(directory, file, actual);
+        if (bytes <= 0 || bytes == Long.MAX_VALUE) {
+            throw new IllegalArgumentException(MAX_SIZE_PROPERTY + "=" + configured
+                    + " is not a positive number of bytes");
+        }
+        return bytes;
     }
 
     /**

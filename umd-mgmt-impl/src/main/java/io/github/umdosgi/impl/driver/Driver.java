@@ -118,7 +118,8 @@ public final class Driver {
                             + " every right of the JVM's user; remove sandbox=none unless that is meant");
                 }
                 directory = services.directories().create(name);
-                HandlerBlob blob = HandlerBlob.extract(owner.getEntry(descriptor.handler()), descriptor.handler(), descriptor.sha256(), directory, name);
+                HandlerBlob blob = HandlerBlob.extract(owner.getEntry(descriptor.handler()), descriptor.handler(), descriptor.sha256(), directory, name,
+                        services.directories().maxHandlerSize());
                 for (int i = 0; i < descriptor.instances(); i++) {
                     HandlerInstance instance = new HandlerInstance(this, i, descriptor, blob, hook, services);
                     instances.add(instance);

@@ -29,6 +29,7 @@ import io.github.umdosgi.api.PostStartHook;
 import io.github.umdosgi.api.UmdException;
 import io.github.umdosgi.api.UmdManager;
 import io.github.umdosgi.impl.blob.DriverDirectories;
+import io.github.umdosgi.impl.blob.HandlerBlob;
 import io.github.umdosgi.impl.config.DriverConfigurator;
 import io.github.umdosgi.impl.config.DriverOverrides;
 import io.github.umdosgi.impl.driver.Driver;
@@ -81,7 +82,7 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
         context = bundleContext;
         String configured = context.getProperty(ROOT_PROPERTY);
         Path root = configured != null ? Path.of(configured) : context.getDataFile("drivers").toPath();
-        DriverDirectories directories = DriverDirectories.openOrRefuse(root);
+        DriverDirectories directories = DriverDirectories.openOrRefuse(root).withMaxHandlerSize(maxHandlerSize());
         if (directories.refusal() != null) {
             // Running without a root: every driver fails with this reason, visible where operators look.
             logger.error("{}; no driver can be loaded until the manager restarts with a usable root",
@@ -125,6 +126,16 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
         context.addBundleListener(stopListener);
         extender = new DriverExtender(context, registry, new OsgiDriverLog(logger));
         extender.open();
+    }
+
+    /** A bad value is not worth refusing every driver for: it is reported and the default holds. */
+    private long maxHandlerSize() {
+        try {
+            return HandlerBlob.maxSize(context.getProperty(HandlerBlob.MAX_SIZE_PROPERTY));
+        } catch (IllegalArgumentException e) {
+            logger.error("{}; using the default of {} bytes", e.getMessage(), HandlerBlob.DEFAULT_MAX_SIZE);
+            return HandlerBlob.DEFAULT_MAX_SIZE;
+        }
     }
 
     @Deactivate

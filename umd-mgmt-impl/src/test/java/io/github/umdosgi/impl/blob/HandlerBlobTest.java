@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URL;
+import java.net.URLConnection;
+import java.net.URLStreamHandler;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,7 +22,11 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,13 +77,15 @@ class HandlerBlobTest {
     }
 
     @Test
-    void extractCopiesTheFileReadAndExecuteOnlyAndRecordsItsDigest() throws Exception {
+    void extractCopiesTheFileReadExecuteForAllAndRecordsItsDigest() throws Exception {
         HandlerBlob blob = HandlerBlob.extract(url(), "bin/handler", Optional.empty(), directory, "handler");
         Path file = directory.resolve("handler");
         assertEquals(file, blob.executable());
         assertEquals(directory, blob.directory());
         assertArrayEquals(content, Files.readAllBytes(file));
+        // Readable and executable by a sandbox's other uid; the directory keeps everyone else out.
         assertEquals("r-xr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)));
         assertEquals(sha256(content), blob.sha256());
         assertEquals(64, blob.sha256().length());
         assertEquals(sha256(content), Sha256.of(file));
@@ -215,6 +225,99 @@ class HandlerBlobTest {
         assertThrows(FileAlreadyExistsException.class,
                 () -> HandlerBlob.extract(url(), "h", Optional.empty(), directory, "handler"));
         assertFalse(Files.exists(target, LinkOption.NOFOLLOW_LINKS), "must not create the link's target");
+    }
+
+    /** A jar with one deflated entry: the ELF magic, then {@code zeros} zero bytes. */
+    private Path jarWithZeros(long zeros) throws IOException {
+        Path jar = temp.resolve("bomb.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            JarEntry entry = new JarEntry("bin/handler");
+            entry.setMethod(ZipEntry.DEFLATED);
+            out.putNextEntry(entry);
+            out.write(new byte[] {0x7f, 'E', 'L', 'F'});
+            byte[] block = new byte[1 << 20];
+            for (long left = zeros; left > 0; left -= block.length) {
+                out.write(block, 0, (int) Math.min(block.length, left));
+            }
+            out.closeEntry();
+        }
+        return jar;
+    }
+
+    /** The entry's URL, through a handler that counts the bytes inflated out of it. */
+    private static URL counting(Path jar, AtomicLong inflated) throws IOException {
+        URL real = new URL("jar:" + jar.toUri() + "!/bin/handler");
+        return new URL(null, real.toString(), new URLStreamHandler() {
+            @Override
+            protected URLConnection openConnection(URL u) throws IOException {
+                URLConnection connection = real.openConnection();
+                connection.setUseCaches(false);
+                return new URLConnection(u) {
+                    @Override
+                    public void connect() {
+                    }
+
+                    @Override
+                    public InputStream getInputStream() throws IOException {
+                        return new FilterInputStream(connection.getInputStream()) {
+                            @Override
+                            public int read(byte[] b, int off, int len) throws IOException {
+                                int n = super.read(b, off, len);
+                                if (n > 0) {
+                                    inflated.addAndGet(n);
+                                }
+                                return n;
+                            }
+                        };
+                    }
+                };
+            }
+        });
+    }
+
+    @Test
+    void aZipBombIsRefusedWhileInflatingAndLeavesNothing() throws Exception {
+        Path jar = jarWithZeros(200_000_000L);
+        assertTrue(Files.size(jar) < 1 << 20, "200 MB of zeros deflate to " + Files.size(jar) + " bytes");
+        // Unbounded, the entry inflates to 200 MB: drained here, not written, to spare the disk.
+        AtomicLong whole = new AtomicLong();
+        try (InputStream in = counting(jar, whole).openStream()) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        assertEquals(200_000_004L, whole.get());
+        long cap = 16L << 20;
+        AtomicLong inflated = new AtomicLong();
+        IOException e = assertThrows(IOException.class, () -> HandlerBlob.extract(counting(jar, inflated),
+                "bin/handler", Optional.empty(), directory, "h", cap));
+        assertTrue(e.getMessage().contains("bin/handler") && e.getMessage().contains(Long.toString(cap))
+                && e.getMessage().contains(HandlerBlob.MAX_SIZE_PROPERTY), e.getMessage());
+        assertEquals(cap + 1, inflated.get(), "inflation stopped one byte past the cap");
+        try (Stream<Path> left = Files.list(directory)) {
+            assertEquals(0, left.count(), "the partial file was deleted");
+        }
+        System.out.println("[HandlerBlobTest] a " + Files.size(jar) + "-byte jar holding 200 MB was refused after "
+                + inflated.get() + " inflated bytes");
+    }
+
+    @Test
+    void exactlyTheCapIsAcceptedAndOneMoreByteIsNot() throws Exception {
+        long cap = content.length;
+        HandlerBlob blob = HandlerBlob.extract(url(), "h", Optional.empty(), directory, "h", cap);
+        assertArrayEquals(content, Files.readAllBytes(blob.executable()));
+        IOException e = assertThrows(IOException.class,
+                () -> HandlerBlob.extract(url(), "bin/big", Optional.empty(), directory, "h2", cap - 1));
+        assertTrue(e.getMessage().contains("larger than the maximum of " + (cap - 1) + " bytes"), e.getMessage());
+        assertFalse(Files.exists(directory.resolve("h2"), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void theCapIsAPositiveNumberOfBytesAndDefaultsTo256MiB() throws Exception {
+        assertEquals(256L << 20, HandlerBlob.DEFAULT_MAX_SIZE);
+        assertEquals(HandlerBlob.DEFAULT_MAX_SIZE, HandlerBlob.maxSize(null));
+        assertEquals(1000, HandlerBlob.maxSize(" 1000 "));
+        for (String bad : new String[] {"", "0", "-5", "1MiB", "9223372036854775807"}) {
+            assertThrows(IllegalArgumentException.class, () -> HandlerBlob.maxSize(bad), bad);
+        }
     }
 
     @Test
