@@ -30,7 +30,7 @@ class UmdCommandsTest {
 
     private static final DriverInfo HOSTILE_DRIVER = new DriverInfo("evil", 42, "bsn" + HOSTILE, DriverState.FAILED,
             List.of(new InstanceInfo(0, OptionalLong.of(99), false, 1, 2)), 3, 4, 5,
-            Optional.of("handler exited with status 3; its last stderr line: " + HOSTILE));
+            Optional.of("handler exited with status 3; its last stderr line: " + HOSTILE), Optional.empty());
 
     /** A manager that knows one driver, replies with {@code reply} and fails calls to "boom". */
     private static UmdManager manager(byte[] reply) {
