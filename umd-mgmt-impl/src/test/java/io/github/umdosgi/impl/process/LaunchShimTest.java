@@ -295,8 +295,10 @@ class LaunchShimTest {
                 + " ulimit -n >&2; exec cat"), cwd, Map.of("PATH", "/usr/bin:/bin"), Confinement.NONE), "shim", stderr::add);
         assertArrayEquals(new byte[] {5}, HandlerProcessTest.call(p, new byte[] {5}, 16, services.workers()));
         await("the handler printed its credentials", () -> stderr.size() >= 4);
-        assertTrue(stderr.stream().anyMatch(l -> l.matches(".*Uid:\\s+65500\\s+65500\\s+65500\\s+65500")), stderr.toString());
-        assertTrue(stderr.stream().anyMatch(l -> l.matches(".*NoNewPrivs:\\s+1")), stderr.toString());
+        // Logged stderr shows a tab escaped as \t.
+        List<String> lines = stderr.stream().map(l -> l.replace("\\t", " ")).toList();
+        assertTrue(lines.stream().anyMatch(l -> l.matches(".*Uid:\\s+65500\\s+65500\\s+65500\\s+65500")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.matches(".*NoNewPrivs:\\s+1")), lines.toString());
         assertTrue(stderr.stream().anyMatch(l -> l.endsWith(": 77")), stderr.toString());
         p.close(Duration.ofSeconds(5));
     }

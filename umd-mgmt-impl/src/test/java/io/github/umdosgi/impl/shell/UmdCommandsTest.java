@@ -65,7 +65,7 @@ class UmdCommandsTest {
         assertTrue(list.contains("bsn" + escaped + " [42]"), list);
         assertTrue(info.contains("bundle:     bsn" + escaped + " [42]"), info);
         assertTrue(info.contains("last error: handler exited with status 3; its last stderr line: " + escaped), info);
-        assertEquals(8, info.lines().count(), "one line per field: " + info);
+        assertEquals(9, info.lines().count(), "one line per field: " + info);
     }
 
     @Test
