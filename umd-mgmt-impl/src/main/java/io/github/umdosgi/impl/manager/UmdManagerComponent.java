@@ -122,7 +122,9 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
             }
         };
         registry = new DriverRegistry(new DriverServices(directories, watchdog, processes, new OsgiDriverLog(logger),
-                Duration.ofMillis(50), Duration.ofSeconds(5), publisher, launches));
+                // Settle time: a sandbox takes milliseconds to build, more on a loaded machine; a handler
+                // that is meant to serve does not exit this soon before its first request.
+                Duration.ofMillis(500), Duration.ofSeconds(5), publisher, launches));
         context.addBundleListener(stopListener);
         extender = new DriverExtender(context, registry, new OsgiDriverLog(logger));
         extender.open();
