@@ -54,8 +54,9 @@ public final class HandlerProcesses {
         return found;
     }
 
+    /** Bubblewrap, or the launch shim just before it execs bubblewrap. */
     private static boolean isBubblewrap(ProcessHandle p) {
-        return p.info().command().map(c -> c.endsWith("/bwrap")).orElse(false);
+        return p.info().command().map(c -> c.endsWith("/bwrap") || c.endsWith("/umd-launch")).orElse(false);
     }
 
     private static boolean cwdUnder(long pid, String prefix) {

@@ -29,21 +29,24 @@ import io.github.umdosgi.itest.Waits;
 /**
  * Sizes a hostile bundle or handler declares but does not deliver: a handler
  * entry that inflates far beyond the manager's bound (a zip bomb), and a reply
- * header that declares 2 GiB under {@code max-message=2147483647} and sends
- * ten bytes. Neither may cost the manager what was declared.
+ * header that declares 1 GiB under {@code max-message=1073741824} (the largest a
+ * header may declare; 2147483647 is refused) and sends ten bytes. Neither may cost the manager what was declared.
  */
 @RunWith(UmdPaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class HostileSizesIT extends SecurityTestSupport {
 
+    /** The largest maximum message size a driver may declare (DriverDescriptor.MAX_MESSAGE_LIMIT). */
+    private static final int MAX_MESSAGE = 1 << 30;
+
     /** The bound this framework runs with; the sample handler (under 1 MiB) fits. */
     private static final long MAX_HANDLER = 16L << 20;
 
-    /** Declares 2 GiB less one in reply to every request, sends ten bytes, then waits or exits. */
+    /** Declares 1 GiB less one in reply to every request, sends ten bytes, then waits or exits. */
     private static String forger(String then) {
         return "#!/bin/sh\n"
                 + "while head -c 5 >/dev/null; do\n"
-                + "  printf '\\177\\377\\377\\3770123456789'\n"
+                + "  printf '\\077\\377\\377\\3770123456789'\n"
                 + "  " + then + "\n"
                 + "done\n";
     }
@@ -75,7 +78,7 @@ public class HostileSizesIT extends SecurityTestSupport {
     @Test
     public void aForgedReplyLengthCostsNoMoreThanWhatCameAndTheHandlerIsKilled() throws Exception {
         Bundle b = install("itest:forged", DriverBundles.bundle("itest.forged")
-                .driverHeader("forged;handler=bin/forged;max-message=2147483647")
+                .driverHeader("forged;handler=bin/forged;max-message=" + MAX_MESSAGE)
                 .entry("bin/forged", forger("sleep 600")), "forged");
         b.start();
         long pid = awaitState("forged", DriverState.IDLE).pid().orElseThrow();
@@ -93,7 +96,7 @@ public class HostileSizesIT extends SecurityTestSupport {
             }
         });
         long allocated = allocatedBox[0];
-        System.out.println("[HostileSizesIT] 2 GiB declared, 10 bytes sent: " + allocated
+        System.out.println("[HostileSizesIT] 1 GiB declared, 10 bytes sent: " + allocated
                 + " bytes allocated by the caller; " + timedOut.getMessage());
         assertTrue(allocated + " bytes allocated", allocated < 8 << 20);
         assertProcessGone(pid);
@@ -107,9 +110,19 @@ public class HostileSizesIT extends SecurityTestSupport {
     }
 
     @Test
+    public void aMaximumMessageSizeBeyondOneGibibyteIsRefused() throws Exception {
+        Bundle b = install("itest:toolarge", DriverBundles.bundle("itest.toolarge")
+                .driverHeader("toolarge;handler=bin/forged;max-message=2147483647")
+                .entry("bin/forged", forger("exit 0")), "toolarge");
+        b.start();
+        String reason = awaitState("toolarge", DriverState.FAILED).lastError().orElse("");
+        assertTrue(reason, reason.contains("max-message='2147483647' is not an integer between 1 and 1073741824"));
+    }
+
+    @Test
     public void aForgedReplyLengthFromAHandlerThatExitsIsATransportError() throws Exception {
         Bundle b = install("itest:forged-exit", DriverBundles.bundle("itest.forgedexit")
-                .driverHeader("forgedexit;handler=bin/forged;max-message=2147483647")
+                .driverHeader("forgedexit;handler=bin/forged;max-message=" + MAX_MESSAGE)
                 .entry("bin/forged", forger("exit 0")), "forgedexit");
         b.start();
         awaitState("forgedexit", DriverState.IDLE);
