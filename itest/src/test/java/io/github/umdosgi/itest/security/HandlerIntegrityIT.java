@@ -171,7 +171,7 @@ public class HandlerIntegrityIT extends SecurityTestSupport {
                 HandlerProcesses.describeAll(HandlerProcesses.ofDriver(root(), driver)));
 
         HandlerStartException restart = Waits.expectThrows(HandlerStartException.class,
-                "operator restart after tampering with " + driver, () -> umd.restart(driver));
+                "operator restart after tampering with " + driver, () -> admin.restart(driver));
         assertTrue("restart's exception says the file was modified: " + restart.getMessage(),
                 restart.getMessage().contains("modified after extraction"));
         HandlerStartException again = Waits.expectThrows(HandlerStartException.class,
@@ -203,7 +203,7 @@ public class HandlerIntegrityIT extends SecurityTestSupport {
     private void killAndAwaitDeath(String driver) throws Exception {
         DriverInfo d = info(driver);
         long pid = d.pid().orElseThrow(() -> new AssertionError("no handler: " + d));
-        assertEquals("signalled", 1, umd.kill(driver));
+        assertEquals("signalled", 1, admin.kill(driver));
         assertProcessGone(pid);
         Waits.waitFor("manager noticed the death of " + pid, Waits.SOON, () -> info(driver).pid().isEmpty());
         assertNotEquals(DriverState.FAILED, info(driver).state());

@@ -62,7 +62,7 @@ public class LaunchWrapperIT extends SecurityTestSupport {
         assertEquals("NoNewPrivs of the wrapped handler", "1", status(pid, "NoNewPrivs"));
 
         // A restart goes through the wrapper too.
-        umd.kill("nnp");
+        admin.kill("nnp");
         assertProcessGone(pid);
         assertArrayEquals("again".getBytes(), umd.call("nnp", "again".getBytes()));
         long restarted = pid("nnp");

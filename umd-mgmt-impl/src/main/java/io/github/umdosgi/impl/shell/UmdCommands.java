@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Reference;
 
 import io.github.umdosgi.api.DriverInfo;
 import io.github.umdosgi.api.InstanceInfo;
+import io.github.umdosgi.api.UmdAdmin;
 import io.github.umdosgi.api.UmdManager;
 import io.github.umdosgi.impl.text.SafeText;
 
@@ -18,7 +19,7 @@ import io.github.umdosgi.impl.text.SafeText;
  * reason, which makes the command fail. Every field that a handler or a
  * bundle could have written (names, last errors, messages of exceptions) is
  * escaped with {@link SafeText} before it is printed. Stateless beyond its
- * reference.
+ * references.
  */
 @Component(service = UmdCommands.class, property = {
         "osgi.command.scope=umd",
@@ -35,9 +36,14 @@ public final class UmdCommands {
     @Reference
     private UmdManager manager;
 
-    /** For tests; SCR uses the default constructor and the reference. */
-    UmdCommands(UmdManager manager) {
+    // Restart and kill act on any bundle's driver: the operator service, not the client one.
+    @Reference
+    private UmdAdmin admin;
+
+    /** For tests; SCR uses the default constructor and the references. */
+    UmdCommands(UmdManager manager, UmdAdmin admin) {
         this.manager = manager;
+        this.admin = admin;
     }
 
     /** For SCR. */
@@ -115,7 +121,7 @@ public final class UmdCommands {
      */
     public String restart(String name) throws CommandFailedException {
         return safely(() -> {
-            DriverInfo d = manager.restart(requireName(name));
+            DriverInfo d = admin.restart(requireName(name));
             return "driver '" + name(d.name()) + "' restarted, pids " + pids(d);
         });
     }
@@ -127,7 +133,7 @@ public final class UmdCommands {
      */
     public String kill(String name) throws CommandFailedException {
         return safely(() -> {
-            int killed = manager.kill(requireName(name));
+            int killed = admin.kill(requireName(name));
             return "sent SIGKILL to " + killed + " handler process(es) of driver '" + name(name) + "'";
         });
     }
