@@ -64,24 +64,6 @@ public final class HandlerProcess {
     }
 
     /**
-     * Forks an unconfined command with the given working directory and exactly the given
-     * environment; stdin and stdout are pipes, stderr goes line by line to {@code stderrLines}.
-     *
-     * @param services the shared spawner and stderr drain
-     * @param command the executable (and wrapper arguments before it, if any)
-     * @param workingDirectory the private directory
-     * @param environment the complete environment
-     * @param label names the handler in log lines
-     * @param stderrLines receives each stderr line
-     * @return the started handler
-     * @throws IOException the exec failed
-     */
-    public static HandlerProcess start(ProcessServices services, List<String> command, Path workingDirectory,
-            Map<String, String> environment, String label, Consumer<String> stderrLines) throws IOException {
-        return start(services, Launch.plain(command, workingDirectory, environment), label, stderrLines);
-    }
-
-    /**
      * Forks a handler as the sandbox policy planned it; stdin and stdout are
      * pipes, stderr goes line by line to {@code stderrLines}.
      *

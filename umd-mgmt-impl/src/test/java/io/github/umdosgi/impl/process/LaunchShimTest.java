@@ -50,8 +50,7 @@ class LaunchShimTest {
     }
 
     private HandlerProcess sh(String script) throws IOException {
-        return HandlerProcess.start(services, List.of("/bin/sh", "-c", script), cwd, Map.of("PATH", "/usr/bin:/bin"),
-                "shim", stderr::add);
+        return HandlerProcess.start(services, Launch.plain(List.of("/bin/sh", "-c", script), cwd, Map.of("PATH", "/usr/bin:/bin")), "shim", stderr::add);
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -120,8 +119,8 @@ class LaunchShimTest {
 
     @Test
     void aMissingProgramFailsWithTheShimsReason() throws Exception {
-        HandlerProcess p = HandlerProcess.start(services, List.of(cwd.resolve("missing").toString()), cwd,
-                Map.of(), "shim", stderr::add);
+        HandlerProcess p = HandlerProcess.start(services, Launch.plain(List.of(cwd.resolve("missing").toString()), cwd,
+                Map.of()), "shim", stderr::add);
         p.onExit().get(10, TimeUnit.SECONDS);
         assertEquals("exited with status 127", p.describeExit(Duration.ofSeconds(5)));
         String last = p.lastStderr(Duration.ofSeconds(5));
