@@ -90,6 +90,8 @@ public interface UmdManager {
      * @throws HandlerStartException the handler could not be (re)started
      * @throws MessageTooLargeException the request exceeds the maximum message size
      * @throws CallTimeoutException no reply came within the timeout; the handler was killed
+     * @throws NoInstanceFreeException (a {@link CallTimeoutException}) the timeout passed while every
+     *         instance was busy or the driver was starting; nothing was sent or killed
      * @throws ProtocolException the handler broke the framing; the handler was killed
      * @throws TransportException the pipes failed or the handler died; the handler was killed
      */
@@ -154,7 +156,8 @@ public interface UmdManager {
      *
      * @param owner the bundle that embeds the handler; must be starting or active
      * @param descriptor what to run
-     * @param hook run after each start of the handler, under the driver's lock; may be null
+     * @param hook run after each start of the handler, while the starting thread holds that handler
+     *        instance's lock (see {@link PostStartHook}); may be null
      * @return a snapshot of the loaded driver
      * @throws HandlerStartException the handler could not be started or the hook failed
      * @throws IllegalStateException a driver with that name is already loaded by another bundle

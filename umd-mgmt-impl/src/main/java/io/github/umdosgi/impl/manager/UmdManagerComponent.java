@@ -34,6 +34,7 @@ import io.github.umdosgi.impl.config.DriverConfigurator;
 import io.github.umdosgi.impl.config.DriverOverrides;
 import io.github.umdosgi.impl.driver.Driver;
 import io.github.umdosgi.impl.driver.DriverEvents;
+import io.github.umdosgi.impl.driver.DriverRegistry;
 import io.github.umdosgi.impl.frame.ReplyTarget;
 import io.github.umdosgi.impl.driver.DriverServices;
 import io.github.umdosgi.impl.driver.Watchdog;
@@ -92,7 +93,7 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
         if (stale > 0) {
             logger.warn("removed {} private driver directories left by an earlier run under {}", stale, root);
         }
-        watchdog = new Watchdog();
+        watchdog = new Watchdog(message -> logger.error(message));
         Path tools = context.getDataFile("launcher").toPath();
         HandlerBlob shim = LaunchShim.install(context.getBundle(), tools).orElse(null);
         processes = ProcessServices.create(shim);
@@ -214,17 +215,12 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
         if ((owner.getState() & (Bundle.STARTING | Bundle.ACTIVE)) == 0) {
             throw new IllegalStateException("bundle " + owner.getSymbolicName() + " must be starting or active to load a driver");
         }
-        Driver driver = registry.obtain(descriptor.name());
-        driver.load(owner, descriptor, hook);
-        return driver.snapshot();
+        return registry.load(owner, descriptor, hook).snapshot();
     }
 
     @Override
     public void unload(String name) {
-        registry.find(name).ifPresent(driver -> {
-            driver.unload();
-            registry.forgetIfUnused(driver);
-        });
+        registry.unload(name);
     }
 
     @Override
@@ -244,9 +240,7 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
         if (!DriverDescriptor.isValidName(driverName)) {
             throw new IllegalArgumentException("configuration names an invalid driver '" + driverName + "'");
         }
-        Driver driver = registry.obtain(driverName);
-        driver.configure(overrides);
-        registry.forgetIfUnused(driver);
+        registry.configure(driverName, overrides);
     }
 
     private Driver find(String name) throws DriverNotLoadedException {
