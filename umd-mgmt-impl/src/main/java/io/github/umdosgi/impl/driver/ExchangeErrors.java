@@ -51,7 +51,7 @@ final class ExchangeErrors {
         if (timedOut) {
             return new CallTimeoutException(driver, "no reply within the call timeout; handler killed", e);
         }
-        if (e instanceof ClosedByInterruptException || e instanceof InterruptedIOException) {
+        if (interrupted(e)) {
             return new TransportException(driver, "the calling thread was interrupted during the call; handler killed", e);
         }
         if (e instanceof FrameTooLargeException) {
@@ -66,6 +66,14 @@ final class ExchangeErrors {
         }
         return new TransportException(driver, "handler " + handler.describeExit(Duration.ofMillis(200))
                 + " (" + e.getMessage() + "); it was shut down", e);
+    }
+
+    /**
+     * @param e what an exchange threw
+     * @return whether the calling thread was interrupted, which killed the handler
+     */
+    static boolean interrupted(IOException e) {
+        return e instanceof ClosedByInterruptException || e instanceof InterruptedIOException;
     }
 
     /**

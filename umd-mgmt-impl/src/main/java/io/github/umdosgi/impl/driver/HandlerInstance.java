@@ -204,7 +204,8 @@ final class HandlerInstance {
      * One request frame out, one reply frame in. Any failure shuts the handler
      * down, except a reply too large for the caller's buffer, which was read
      * to its end. The watchdog kills the handler at the deadline, an
-     * interrupt of the caller kills it at once; either ends a blocked read.
+     * interrupt of the caller kills it at once (see {@link HandlerProcess#call});
+     * either ends a blocked read.
      */
     private ByteBuffer exchange(ByteBuffer request, ReplyTarget target, long deadline) throws UmdException {
         HandlerProcess current = process;
@@ -212,16 +213,15 @@ final class HandlerInstance {
             throw new TransportException(driver.name(), "the handler was shut down");
         }
         Watchdog.Alarm alarm = services.watchdog().arm(deadline, current::kill);
-        KillOnInterrupt onInterrupt = new KillOnInterrupt(() -> {
-            exempt = current;
-            current.kill();
-        });
         ByteBuffer reply;
         try {
-            reply = onInterrupt.run(() -> current.call(request, descriptor.maxMessageSize(), target,
-                    services.processes().workers()));
+            reply = current.call(request, descriptor.maxMessageSize(), target, services.processes().workers());
         } catch (IOException e) {
             boolean timedOut = alarm.disarm();
+            if (ExchangeErrors.interrupted(e)) {
+                // The caller gave up (Ctrl-C), the handler did not fail: its restart is not counted.
+                exempt = current;
+            }
             if (e instanceof ReplyDiscardedException discarded && !timedOut) {
                 // The handler kept its contract; the frame was read to its end, so it stays in service.
                 throw new MessageTooLargeException(driver.name(), "reply of " + discarded.length()

@@ -198,22 +198,29 @@ public final class HandlerProcess {
      * @param writers the pool for large writes
      * @return the target's buffer, filled
      * @throws RequestNotDeliveredException the request could not be written to a small pipe: nothing was sent
-     * @throws InterruptedIOException the calling thread was interrupted; the pipes are closed
+     * @throws InterruptedIOException the calling thread was interrupted; the handler was killed
+     *         ({@link java.nio.channels.ClosedByInterruptException}) or the pipes are closed
      * @throws ReplyDiscardedException the target could not take the reply; the request was written whole
      * @throws IOException end of stream, a forged length or a broken pipe
      */
     public ByteBuffer call(ByteBuffer request, int maxSize, ReplyTarget target, Executor writers)
             throws IOException {
+        // An interrupt of the caller (Ctrl-C in the shell) kills the handler, so that no read or
+        // write stays blocked on it: the stream reads and writes of the pipes ignore interrupts.
+        KillOnInterrupt onInterrupt = new KillOnInterrupt(this::kill);
         if (request.remaining() <= INLINE_WRITE_LIMIT) {
             try {
-                pipes.write(request);
-            } catch (InterruptedIOException e) {
+                onInterrupt.run(() -> {
+                    pipes.write(request);
+                    return null;
+                });
+            } catch (InterruptedIOException | java.nio.channels.ClosedByInterruptException e) {
                 // The caller gave up, the handler did not: not a reason to retry on a new one.
                 throw e;
             } catch (IOException e) {
                 throw new RequestNotDeliveredException(e);
             }
-            return pipes.read(maxSize, target);
+            return onInterrupt.run(() -> pipes.read(maxSize, target));
         }
         CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
             try {
@@ -224,7 +231,7 @@ public final class HandlerProcess {
         }, writers);
         ByteBuffer reply;
         try {
-            reply = pipes.read(maxSize, target);
+            reply = onInterrupt.run(() -> pipes.read(maxSize, target));
         } catch (ReplyDiscardedException e) {
             // The handler stays in service: the next call may write only once this write is done.
             awaitWrite(written);

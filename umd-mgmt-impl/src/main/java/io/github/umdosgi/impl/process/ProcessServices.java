@@ -2,13 +2,15 @@ package io.github.umdosgi.impl.process;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The threads every handler process shares, owned by the manager: the
- * spawner (forks behind the parent-death guard), the stderr drain, and three
- * bounded pools whose threads end after 30 idle seconds, and the direct
+ * spawner (forks behind the parent-death guard), the stderr drain, two
+ * bounded pools whose threads end after 30 idle seconds, the exit thread, and the direct
  * buffers of calls in flight. An idle handler costs none of them a thread or a
  * buffer of its own.
  *
@@ -45,8 +47,23 @@ public record ProcessServices(ProcessSpawner spawner, StderrDrain stderr, Execut
      * @param workers writes large requests
      */
     public ProcessServices(ProcessSpawner spawner, StderrDrain stderr, ExecutorService workers) {
-        this(spawner, stderr, workers, pool("umd-hook", MAX_HOOKS), pool("umd-exits", 1),
-                new ScratchBuffers(POOLED_BUFFERS));
+        this(spawner, stderr, workers, pool("umd-hook", MAX_HOOKS), exitThread(), new ScratchBuffers(POOLED_BUFFERS));
+    }
+
+    /**
+     * The manager's one exit thread, started at once and kept, like the
+     * watchdog's timer: exits come at any time, and a thread made for each
+     * burst of them would come and go with it.
+     */
+    private static ExecutorService exitThread() {
+        ThreadPoolExecutor thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                task -> {
+                    Thread t = new Thread(task, "umd-exits");
+                    t.setDaemon(true);
+                    return t;
+                });
+        thread.prestartCoreThread();
+        return thread;
     }
 
     /** @return the services with the setpriv guard when available */
@@ -62,16 +79,41 @@ public record ProcessServices(ProcessSpawner spawner, StderrDrain stderr, Execut
         return new ProcessServices(ProcessSpawner.create(shim), new StderrDrain(), pool("umd-worker", MAX_WORKERS));
     }
 
-    /** A pool of at most {@code threads} daemon threads, which end after 30 idle seconds; excess work queues. */
+    /**
+     * A pool of at most {@code threads} daemon threads, which end after 30
+     * idle seconds. A task goes to an idle thread if there is one, else to a
+     * new thread while fewer than {@code threads} run, else it waits in the
+     * queue. (A plain {@code ThreadPoolExecutor} with a queue would start a
+     * new thread for every task up to its core size, idle ones
+     * notwithstanding, and one without a queue would refuse work at the bound.)
+     */
     static ThreadPoolExecutor pool(String name, int threads) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), task -> {
-                    Thread t = new Thread(task, name);
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
+        HandOff queue = new HandOff();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, threads, 30, TimeUnit.SECONDS, queue, task -> {
+            Thread t = new Thread(task, name);
+            t.setDaemon(true);
+            return t;
+        }, (task, executor) -> {
+            if (executor.isShutdown()) {
+                throw new RejectedExecutionException(name + " pool is shut down");
+            }
+            queue.enqueue(task);
+        });
         return pool;
+    }
+
+    /** Offers a task only to a thread waiting for one, so the pool grows before anything queues. */
+    private static final class HandOff extends LinkedTransferQueue<Runnable> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean offer(Runnable task) {
+            return tryTransfer(task);
+        }
+
+        void enqueue(Runnable task) {
+            super.offer(task);
+        }
     }
 
     /** Stops the threads; call after every handler was closed. */

@@ -1,4 +1,4 @@
-package io.github.umdosgi.impl.driver;
+package io.github.umdosgi.impl.process;
 
 import java.io.IOException;
 import java.nio.channels.spi.AbstractInterruptibleChannel;
@@ -11,7 +11,12 @@ import java.nio.channels.spi.AbstractInterruptibleChannel;
  * interrupted caller (Ctrl-C in the shell) would stay blocked until the
  * handler answered or the timeout passed, holding its instance.
  *
- * <p>One per exchange, used by the one thread that makes it; the JDK makes
+ * <p>The JDK keeps one such hook per thread, and a {@code FileChannel} used
+ * inside {@link #run} replaces it (that channel is interruptible itself, and
+ * closes on an interrupt); so each blocking step is guarded on its own, and
+ * the reply's header, always read through the stream, is always guarded.
+ *
+ * <p>One per call, used by the one thread that makes it; the JDK makes
  * {@code begin}/{@code end} safe against the interrupting thread.
  */
 final class KillOnInterrupt extends AbstractInterruptibleChannel {
