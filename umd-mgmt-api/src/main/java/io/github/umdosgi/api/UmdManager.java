@@ -68,6 +68,8 @@ public interface UmdManager {
      * @throws HandlerStartException the handler could not be (re)started
      * @throws MessageTooLargeException the request exceeds the maximum message size
      * @throws CallTimeoutException no reply came within the timeout; the handler was killed
+     * @throws NoInstanceFreeException (a {@link CallTimeoutException}) the timeout passed while every
+     *         instance was busy or the driver was starting; nothing was sent or killed
      * @throws ProtocolException the handler broke the framing; the handler was killed
      * @throws TransportException the pipes failed or the handler died; the handler was killed
      */

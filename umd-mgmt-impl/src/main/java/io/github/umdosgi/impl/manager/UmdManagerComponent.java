@@ -34,6 +34,7 @@ import io.github.umdosgi.impl.config.DriverConfigurator;
 import io.github.umdosgi.impl.config.DriverOverrides;
 import io.github.umdosgi.impl.driver.Driver;
 import io.github.umdosgi.impl.driver.DriverEvents;
+import io.github.umdosgi.impl.driver.DriverRegistry;
 import io.github.umdosgi.impl.driver.DriverServices;
 import io.github.umdosgi.impl.driver.Watchdog;
 import io.github.umdosgi.impl.extender.DriverExtender;
@@ -96,7 +97,7 @@ public final class UmdManagerComponent implements ManagedDrivers, DriverConfigur
         if (stale > 0) {
             logger.warn("removed {} private driver directories left by an earlier run under {}", stale, root);
         }
-        watchdog = new Watchdog();
+        watchdog = new Watchdog(message -> logger.error(message));
         Path tools = context.getDataFile("launcher").toPath();
         HandlerBlob shim = LaunchShim.install(context.getBundle(), tools).orElse(null);
         processes = ProcessServices.create(shim);
@@ -199,19 +200,18 @@ public final class UmdManagerComponent implements ManagedDrivers, DriverConfigur
         }
         refuseIfAnotherLoaded(driver, owner);
         try {
-            driver.load(owner, descriptor, hook);
+            // The registry loads into the driver it holds, even if an unload retired this one meanwhile.
+            return registry.load(owner, descriptor, hook);
         } catch (IllegalStateException e) {
             // Another bundle won a race between the check above and the load.
-            refuseIfAnotherLoaded(driver, owner);
+            refuseIfAnotherLoaded(registry.obtain(descriptor.name()), owner);
             throw e;
         }
-        return driver;
     }
 
     @Override
     public void unload(Driver driver) {
-        driver.unload();
-        registry.forgetIfUnused(driver);
+        registry.unload(driver.name());
     }
 
     @Override
@@ -219,9 +219,7 @@ public final class UmdManagerComponent implements ManagedDrivers, DriverConfigur
         if (!DriverDescriptor.isValidName(driverName)) {
             throw new IllegalArgumentException("configuration names an invalid driver '" + driverName + "'");
         }
-        Driver driver = registry.obtain(driverName);
-        driver.configure(overrides);
-        registry.forgetIfUnused(driver);
+        registry.configure(driverName, overrides);
     }
 
     private static void refuseIfAnotherLoaded(Driver driver, Bundle owner) throws DriverOwnershipException {
