@@ -142,12 +142,21 @@ final class EmbeddedFelix implements AutoCloseable {
      * @throws ClassNotFoundException the manager has no such class
      */
     Class<?> managerClass(String name) throws ClassNotFoundException {
+        Bundle bundle = managerBundle();
+        if (bundle == null) {
+            throw new ClassNotFoundException(name + ": no manager bundle installed");
+        }
+        return bundle.loadClass(name);
+    }
+
+    /** @return the manager bundle, or null when none is installed */
+    Bundle managerBundle() {
         for (Bundle bundle : framework.getBundleContext().getBundles()) {
             if ("io.github.umdosgi.impl".equals(bundle.getSymbolicName())) {
-                return bundle.loadClass(name);
+                return bundle;
             }
         }
-        throw new ClassNotFoundException(name + ": no manager bundle installed");
+        return null;
     }
 
     /**
