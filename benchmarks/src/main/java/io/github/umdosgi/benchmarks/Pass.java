@@ -555,7 +555,7 @@ final class Pass {
                 sameCommandAsTheManager(launches.plan(BARE, settings), ECHO_SANDBOX);
                 restarts.add(bare(launches, settings, "start.java.pb_like_manager_sandbox", "sandbox", true, spawns,
                         recordRestarts));
-                // analysis: the same without joining the cgroups (the cpu controller's share of the start)
+                // analysis: the same launch without joining its cgroups (what joining them costs)
                 restarts.add(bare(launches, settings, "start.java.pb_like_manager_sandbox_no_cgroups", "sandbox_no_cgroups",
                         false, spawns, recordRestarts));
             }
