@@ -9,6 +9,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
@@ -35,8 +39,8 @@ import io.github.umdosgi.api.UmdManager;
  */
 final class EmbeddedFelix implements AutoCloseable {
 
-    /** The API package as the system bundle exports it; must match the manager's import range. */
-    static final String API_EXPORT = "io.github.umdosgi.api;version=2.0.0";
+    /** The API package, exported by the system bundle at the version its jar on the class path declares. */
+    static final String API_PACKAGE = UmdManager.class.getPackageName();
 
     private final Framework framework;
     private final ServiceTracker<UmdManager, UmdManager> tracker;
@@ -64,7 +68,8 @@ final class EmbeddedFelix implements AutoCloseable {
         Map<String, String> props = new HashMap<>();
         props.put(Constants.FRAMEWORK_STORAGE, work.resolve("felix-cache").toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, API_EXPORT);
+        String apiExport = apiExport();
+        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, apiExport);
         props.put("io.github.umdosgi.root", work.resolve("drivers").toString());
         props.put("felix.log.level", "1");
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
@@ -96,9 +101,41 @@ final class EmbeddedFelix implements AutoCloseable {
         if (manager == null || admin == null) {
             framework.stop();
             throw new IllegalStateException("the UmdManager and UmdAdmin services did not appear within 30 s; is "
-                    + managerJar + " a manager bundle that imports " + API_EXPORT + "?");
+                    + managerJar + " a manager bundle that imports " + apiExport + "?");
         }
         return new EmbeddedFelix(framework, tracker, adminTracker, manager, admin);
+    }
+
+    /**
+     * @return {@code io.github.umdosgi.api;version=V}, V from the Export-Package of the API bundle the
+     *         harness runs with (its jar, or its classes folder in a reactor build), so that a manager
+     *         built against the same API resolves
+     * @throws IOException the API classes come with no manifest that exports their package
+     */
+    static String apiExport() throws IOException {
+        Path location;
+        try {
+            location = Path.of(UmdManager.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            throw new IOException("cannot tell where the API classes come from", e);
+        }
+        Manifest manifest;
+        if (Files.isDirectory(location)) {
+            try (var in = Files.newInputStream(location.resolve(JarFile.MANIFEST_NAME))) {
+                manifest = new Manifest(in);
+            }
+        } else {
+            try (JarFile jar = new JarFile(location.toFile())) {
+                manifest = jar.getManifest();
+            }
+        }
+        String exports = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.EXPORT_PACKAGE);
+        Matcher version = Pattern.compile("(?:^|,)" + Pattern.quote(API_PACKAGE) + ";(?:[^,]*;)?version=\"?([0-9.]+)")
+                .matcher(exports == null ? "" : exports);
+        if (!version.find()) {
+            throw new IOException(location + " does not export " + API_PACKAGE + " with a version");
+        }
+        return API_PACKAGE + ";version=" + version.group(1);
     }
 
     /** @return the manager service */
@@ -120,12 +157,21 @@ final class EmbeddedFelix implements AutoCloseable {
      * @throws ClassNotFoundException the manager has no such class
      */
     Class<?> managerClass(String name) throws ClassNotFoundException {
+        Bundle bundle = managerBundle();
+        if (bundle == null) {
+            throw new ClassNotFoundException(name + ": no manager bundle installed");
+        }
+        return bundle.loadClass(name);
+    }
+
+    /** @return the manager bundle, or null when none is installed */
+    Bundle managerBundle() {
         for (Bundle bundle : framework.getBundleContext().getBundles()) {
             if ("io.github.umdosgi.impl".equals(bundle.getSymbolicName())) {
-                return bundle.loadClass(name);
+                return bundle;
             }
         }
-        throw new ClassNotFoundException(name + ": no manager bundle installed");
+        return null;
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -31,6 +32,7 @@ import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.wiring.FrameworkWiring;
 
+import io.github.umdosgi.api.DriverDescriptor;
 import io.github.umdosgi.api.DriverInfo;
 import io.github.umdosgi.api.DriverState;
 import io.github.umdosgi.api.UmdManager;
@@ -46,6 +48,8 @@ final class Pass {
 
     /** Payload sizes of the round trip section. */
     static final int[] RTT_SIZES = {16, 4 << 10, 128 << 10, 1 << 20, 16 << 20};
+    /** The sizes also measured through a driver with the default sandbox. */
+    static final int[] SANDBOX_RTT_SIZES = {16, 128 << 10, 16 << 20};
     /** Unmeasured and measured round trips per size and implementation (full run). */
     private static final int[][] RTT_PLAN = {{20_000, 30_000}, {5_000, 20_000}, {500, 3_000}, {100, 600}, {6, 60}};
     /** Measurement rounds per size; the implementations take turns within each round. */
@@ -60,9 +64,15 @@ final class Pass {
     static final String SETPRIV = "/usr/bin/setpriv";
     static final List<String> PDEATHSIG_GUARD = List.of(SETPRIV, "--pdeathsig", "KILL", "--");
 
+    // sandbox=none, as every driver ran before the sandbox became the default: comparable with earlier runs
     private static final String ECHO = "echo";
     private static final String ECHO2 = "echo2";
     private static final String ECHO_START = "echostart";
+    // the default sandbox (no sandbox attribute in the header)
+    private static final String ECHO_SANDBOX = "echosb";
+    private static final String ECHO_START_SANDBOX = "echostartsb";
+    // names the launches the harness plans through the manager's own planner, run without the manager
+    private static final String BARE = "bare";
     private static final int MAX_MESSAGE = 32 << 20;
 
     private final Options options;
@@ -76,6 +86,8 @@ final class Pass {
     private EmbeddedFelix felix;
     private UmdManager manager;
     private Bundle echoBundle;
+    // why the default sandbox cannot run here, or null when the driver ECHO_SANDBOX is loaded
+    private String sandboxUnavailable;
 
     Pass(Options options, PrintStream log) {
         this.options = options;
@@ -93,12 +105,18 @@ final class Pass {
         felix = EmbeddedFelix.start(options.home().resolve("bundle"), options.managerJar(), options.work());
         try {
             manager = felix.manager();
-            echoBundle = felix.install("bench:echo", DriverBundles.bundle("bench.echo", DriverBundles.header(
-                    List.of(ECHO), echoAttributes(1)) + ", " + DriverBundles.clause(ECHO2, echoAttributes(2)),
-                    handlerBytes));
+            echoBundle = felix.install("bench:echo", DriverBundles.bundle("bench.echo", String.join(", ",
+                    DriverBundles.clause(ECHO, echoAttributes(1, false)), DriverBundles.clause(ECHO2, echoAttributes(2, false)),
+                    DriverBundles.clause(ECHO_SANDBOX, echoAttributes(1, true))), handlerBytes));
             echoBundle.start();
             requireLoaded(ECHO);
             requireLoaded(ECHO2);
+            sandboxUnavailable = whyNotLoaded(ECHO_SANDBOX);
+            results.put("meta.sandbox", sandboxUnavailable != null ? "unavailable: " + sandboxUnavailable
+                    : manager.driver(ECHO_SANDBOX).flatMap(DriverInfo::settings).map(d -> d.sandbox().describe()).orElse("?"));
+            if (sandboxUnavailable != null) {
+                progress("the default sandbox is unavailable, its rows are left out: %s", sandboxUnavailable);
+            }
             for (String section : options.sections()) {
                 long t0 = System.nanoTime();
                 switch (section) {
@@ -124,11 +142,16 @@ final class Pass {
         progress("done in %.1f s", (System.nanoTime() - begin) / 1e9);
     }
 
-    private Map<String, String> echoAttributes(int instances) {
-        return DriverBundles.attributes("sha256", handlerSha256, "max-message", Integer.toString(MAX_MESSAGE),
-                "instances", Integer.toString(instances),
+    /** @param sandboxed false for {@code sandbox=none}, true for the default sandbox */
+    private Map<String, String> echoAttributes(int instances, boolean sandboxed) {
+        Map<String, String> attributes = DriverBundles.attributes("sha256", handlerSha256,
+                "max-message", Integer.toString(MAX_MESSAGE), "instances", Integer.toString(instances),
                 // kill + call many times in a row is the point of the restart benchmark
                 "restart-intensity", "1000000", "restart-period", "1000");
+        if (!sandboxed) {
+            attributes.put("sandbox", "none");
+        }
+        return attributes;
     }
 
     // ------------------------------------------------------------- setup
@@ -192,10 +215,20 @@ final class Pass {
     }
 
     private void requireLoaded(String name) {
-        DriverInfo info = manager.driver(name).orElseThrow(() -> new IllegalStateException("no driver " + name));
-        if (info.state() != DriverState.IDLE) {
-            throw new IllegalStateException("driver " + name + " is " + info.state() + ": " + info.lastError().orElse(""));
+        String why = whyNotLoaded(name);
+        if (why != null) {
+            throw new IllegalStateException(why);
         }
+    }
+
+    /** @return why the driver is not idle and ready, or null when it is */
+    private String whyNotLoaded(String name) {
+        DriverInfo info = manager.driver(name).orElse(null);
+        if (info == null) {
+            return "no driver " + name;
+        }
+        return info.state() == DriverState.IDLE ? null
+                : "driver " + name + " is " + info.state() + ": " + info.lastError().orElse("");
     }
 
     // -------------------------------------------------------- round trips
@@ -229,6 +262,11 @@ final class Pass {
                             return n == p.length && (n == 0 || callerReply.get(0) == p[0] && callerReply.get(n - 1)
                                     == p[n - 1]) ? p : new byte[0];
                         })));
+                if (sandboxUnavailable == null && Arrays.stream(SANDBOX_RTT_SIZES).anyMatch(n -> n == size)) {
+                    // the same call through a handler in the default sandbox
+                    keys.add("umd_sandbox");
+                    measures.add(() -> timeCalls(payload, warm, iters, p -> manager.call(ECHO_SANDBOX, p)));
+                }
                 if (size >= 128 << 10) {
                     // where the large-frame gap to C goes: the reply array, then the JDK's stream copies
                     byte[] reused = new byte[size];
@@ -278,9 +316,11 @@ final class Pass {
                 for (int k = 0; k < keys.size(); k++) {
                     record(keys.get(k), size, Stats.ofAll(samples[k]));
                 }
-                progress("rtt %-8s umd %9.1f us  java %9.1f us  C %9.1f us (medians)", sizeLabel(size),
+                int sandboxed = keys.indexOf("umd_sandbox");
+                progress("rtt %-8s umd %9.1f us  java %9.1f us  C %9.1f us  umd sandboxed %s (medians)", sizeLabel(size),
                         Stats.ofAll(samples[0]).median() / 1e3, Stats.ofAll(samples[1]).median() / 1e3,
-                        Stats.ofAll(samples[2]).median() / 1e3);
+                        Stats.ofAll(samples[2]).median() / 1e3, sandboxed < 0 ? "-"
+                                : String.format(Locale.ROOT, "%.1f us", Stats.ofAll(samples[sandboxed]).median() / 1e3));
             }
         } finally {
             timer.close();
@@ -472,80 +512,69 @@ final class Pass {
     private void startLatency() throws Exception {
         int spawns = options.iterations(100);
         int bundleStarts = options.iterations(30);
+        int warm = 3;
         List<String> direct = List.of(handler.toString());
         List<String> guarded = new ArrayList<>(PDEATHSIG_GUARD);
         guarded.add(handler.toString());
         // the same guard from a minimal static program instead of setpriv
         List<String> staticGuard = List.of(options.home().resolve("bin").resolve("pdeathsig-exec").toString(),
                 handler.toString());
-        byte[] request = payload(16);
+        boolean sandboxed = sandboxUnavailable == null;
 
-        // 1. loader bundle start -> first reply: install (unmeasured), resolve (unmeasured), start + call
-        byte[] jar = DriverBundles.bundle("bench.start", DriverBundles.header(List.of(ECHO_START),
-                DriverBundles.attributes("sha256", handlerSha256)), handlerBytes);
-        FrameworkWiring wiring = echoBundle.getBundleContext().getBundle(0).adapt(FrameworkWiring.class);
-        int warm = 3;
-        long[] total = new long[bundleStarts];
-        long[] startOnly = new long[bundleStarts];
-        long[] firstCall = new long[bundleStarts];
-        long[] uninstall = new long[bundleStarts];
-        for (int i = -warm; i < bundleStarts; i++) {
-            Bundle bundle = felix.install("bench:start:" + i, jar);
-            if (!wiring.resolveBundles(List.of(bundle))) {
-                throw new IllegalStateException("bench.start does not resolve");
-            }
-            System.gc();
-            long t0 = System.nanoTime();
-            bundle.start();
-            long t1 = System.nanoTime();
-            check(request, manager.call(ECHO_START, request), true);
-            long t2 = System.nanoTime();
-            bundle.uninstall();
-            long t3 = System.nanoTime();
-            if (i >= 0) {
-                total[i] = t2 - t0;
-                startOnly[i] = t1 - t0;
-                firstCall[i] = t2 - t1;
-                uninstall[i] = t3 - t2;
-            }
+        // 1. loader bundle start -> first reply, with the default sandbox and with sandbox=none, taking turns:
+        // install (unmeasured), resolve (unmeasured), start + call, uninstall (timed apart)
+        List<Sample> loads = new ArrayList<>();
+        List<Runnable> recordLoads = new ArrayList<>();
+        if (sandboxed) {
+            loads.add(bundleStart("start.umd_sandbox", ECHO_START_SANDBOX,
+                    DriverBundles.attributes("sha256", handlerSha256), bundleStarts, recordLoads));
         }
-        results.putMicros("start.umd.start", Stats.of(total));
-        results.putMicros("start.umd.bundle_start", Stats.of(startOnly));
-        results.putMicros("start.umd.first_call", Stats.of(firstCall));
-        results.putMicros("start.umd.uninstall", Stats.of(uninstall));
-        progress("start umd bundle start -> first reply %8.0f us (start() %8.0f us)", Stats.of(total).median() / 1e3,
-                Stats.of(startOnly).median() / 1e3);
+        loads.add(bundleStart("start.umd", ECHO_START, DriverBundles.attributes("sha256", handlerSha256,
+                "sandbox", "none"), bundleStarts, recordLoads));
+        sideBySide(warm, bundleStarts, loads);
+        recordLoads.forEach(Runnable::run);
+        progress("start umd bundle start -> first reply %8.0f us, default sandbox %8.0f us",
+                results.number("start.umd.start.median_us").orElse(0),
+                results.number("start.umd_sandbox.start.median_us").orElse(0));
 
-        // 2. restart after a kill -> first reply (the kill and the reaping are not measured)
-        check(request, manager.call(ECHO, request), true);
-        long[] restart = new long[spawns];
-        for (int i = -warm; i < spawns; i++) {
-            if (felix.admin().kill(ECHO) != 1) {
-                throw new IllegalStateException("no live handler to kill");
-            }
-            awaitNoHandler(ECHO);
-            System.gc();
-            long t0 = System.nanoTime();
-            check(request, manager.call(ECHO, request), true);
-            if (i >= 0) {
-                restart[i] = System.nanoTime() - t0;
-            }
+        // 2. restart after a kill -> first reply (the kill and the reaping are not measured), and the
+        // launch the manager plans for the same driver run without the manager, all taking turns
+        Optional<Path> shim = launchShim();
+        ManagerLaunches launches = shim.isEmpty() ? null : ManagerLaunches.of(felix, shim.get(), handler,
+                handlerSha256, ECHO_SANDBOX, options.work().resolve("bare"));
+        List<Sample> restarts = new ArrayList<>();
+        List<Runnable> recordRestarts = new ArrayList<>();
+        if (sandboxed) {
+            restarts.add(restart(ECHO_SANDBOX, "start.umd_sandbox.restart", spawns, recordRestarts));
         }
-        results.putMicros("start.umd.restart", Stats.of(restart));
-        progress("start umd restart after kill -> first reply %8.0f us", Stats.of(restart).median() / 1e3);
+        restarts.add(restart(ECHO, "start.umd.restart", spawns, recordRestarts));
+        if (launches != null) {
+            results.put("meta.cgroups", String.join(",", launches.cgroupControllers()));
+            if (sandboxed) {
+                DriverDescriptor settings = manager.driver(ECHO_SANDBOX).flatMap(DriverInfo::settings).orElseThrow();
+                sameCommandAsTheManager(launches.plan(BARE, settings), ECHO_SANDBOX);
+                restarts.add(bare(launches, settings, "start.java.pb_like_manager_sandbox", "sandbox", true, spawns,
+                        recordRestarts));
+                // analysis: the same launch without joining its cgroups (what joining them costs)
+                restarts.add(bare(launches, settings, "start.java.pb_like_manager_sandbox_no_cgroups", "sandbox_no_cgroups",
+                        false, spawns, recordRestarts));
+            }
+            restarts.add(bare(launches, manager.driver(ECHO).flatMap(DriverInfo::settings).orElseThrow(),
+                    "start.java.pb_like_manager", "none", true, spawns, recordRestarts));
+        }
+        sideBySide(warm, spawns, restarts);
+        recordRestarts.forEach(Runnable::run);
+        progress("start umd restart after kill -> first reply %8.0f us, default sandbox %8.0f us;"
+                        + " bare launch as planned %8.0f us, default sandbox %8.0f us",
+                results.number("start.umd.restart.median_us").orElse(0),
+                results.number("start.umd_sandbox.restart.median_us").orElse(0),
+                results.number("start.java.pb_like_manager.median_us").orElse(0),
+                results.number("start.java.pb_like_manager_sandbox.median_us").orElse(0));
 
-        // 3. plain ProcessBuilder, as is and with what the manager adds, one thing at a time
+        // 3. plain ProcessBuilder, as is and with a parent-death guard in front
         recordSpawn("start.java.pb", spawns, () -> JavaEcho.start(direct));
         recordSpawn("start.java.pb_setpriv", spawns, () -> JavaEcho.start(guarded));
         recordSpawn("start.java.pb_static_guard", spawns, () -> JavaEcho.start(staticGuard));
-        Path privateDir = Files.createDirectories(options.work().resolve("private"));
-        // the manager's own launch shim from the measured bundle (parent-death signal, setsid, the
-        // file identity check, exec through /proc/self/fd/N); the static guard for bundles without one
-        java.util.Optional<Path> shim = launchShim();
-        List<String> managerGuard = shim.isEmpty() ? staticGuard : List.of(shim.get().toString(), "--sync",
-                Long.toString(ProcessHandle.current().pid()), identity(handler), handler.toString());
-        results.put("meta.manager_guard", managerGuard == staticGuard ? "pdeathsig-exec" : "umd-launch");
-        recordSpawn("start.java.pb_like_manager", spawns, () -> managerLikeStart(managerGuard, privateDir));
 
         // 4. the C client: posix_spawn -> first reply, direct and behind the same guard
         results.putMicros("start.c.spawn", Stats.of(cClient.spawns(spawns, direct)));
@@ -559,13 +588,170 @@ final class Pass {
         costs(spawns);
     }
 
+    /** One row of measurements taken in turns with others: takes sample {@code index} (below 0: warm-up). */
+    @FunctionalInterface
+    private interface Sample {
+        void take(int index) throws Exception;
+    }
+
+    /** Takes the samples of all rows in turns, the order rotated each time, so all see the same load. */
+    private static void sideBySide(int warm, int iterations, List<Sample> rows) throws Exception {
+        for (int i = -warm; i < iterations; i++) {
+            for (int k = 0; k < rows.size(); k++) {
+                rows.get(Math.floorMod(i + k, rows.size())).take(i);
+            }
+        }
+    }
+
+    /** Samples of one figure by index; warm-up samples (index below 0) are dropped. */
+    private static final class Samples {
+        private final long[] nanos;
+
+        Samples(int iterations) {
+            nanos = new long[iterations];
+        }
+
+        void set(int index, long value) {
+            if (index >= 0) {
+                nanos[index] = value;
+            }
+        }
+
+        Stats stats() {
+            return Stats.of(nanos);
+        }
+    }
+
+    /**
+     * A loader bundle declaring one driver: install and resolve (unmeasured), then {@code start()}
+     * plus the first call, then {@code uninstall()}.
+     */
+    private Sample bundleStart(String key, String driver, Map<String, String> attributes, int iterations,
+            List<Runnable> record) {
+        byte[] jar = DriverBundles.bundle("bench." + driver, DriverBundles.header(List.of(driver), attributes),
+                handlerBytes);
+        FrameworkWiring wiring = echoBundle.getBundleContext().getBundle(0).adapt(FrameworkWiring.class);
+        byte[] request = payload(16);
+        Samples total = new Samples(iterations);
+        Samples load = new Samples(iterations);
+        Samples firstCall = new Samples(iterations);
+        Samples uninstall = new Samples(iterations);
+        record.add(() -> {
+            results.putMicros(key + ".start", total.stats());
+            results.putMicros(key + ".bundle_start", load.stats());
+            results.putMicros(key + ".first_call", firstCall.stats());
+            results.putMicros(key + ".uninstall", uninstall.stats());
+        });
+        return i -> {
+            Bundle bundle = felix.install("bench:" + driver + ":" + i, jar);
+            if (!wiring.resolveBundles(List.of(bundle))) {
+                throw new IllegalStateException("bench." + driver + " does not resolve");
+            }
+            System.gc();
+            long t0 = System.nanoTime();
+            bundle.start();
+            long t1 = System.nanoTime();
+            check(request, manager.call(driver, request), true);
+            long t2 = System.nanoTime();
+            bundle.uninstall();
+            long t3 = System.nanoTime();
+            total.set(i, t2 - t0);
+            load.set(i, t1 - t0);
+            firstCall.set(i, t2 - t1);
+            uninstall.set(i, t3 - t2);
+        };
+    }
+
+    /** Kills the driver's handler, waits until it is reaped (unmeasured), then times the next call. */
+    private Sample restart(String driver, String key, int iterations, List<Runnable> record) throws Exception {
+        byte[] request = payload(16);
+        check(request, manager.call(driver, request), true);
+        Samples restarts = new Samples(iterations);
+        record.add(() -> results.putMicros(key, restarts.stats()));
+        return i -> {
+            if (felix.admin().kill(driver) != 1) {
+                throw new IllegalStateException("no live handler of " + driver + " to kill");
+            }
+            awaitNoHandler(driver);
+            System.gc();
+            long t0 = System.nanoTime();
+            check(request, manager.call(driver, request), true);
+            restarts.set(i, System.nanoTime() - t0);
+        };
+    }
+
+    /**
+     * The launch the manager's planner makes for a driver with these settings, started by plain
+     * ProcessBuilder through the shim, to its first reply. Planning (creating the cgroups and setting
+     * their limits) is timed apart before, and removing the cgroups once the process is closed and
+     * reaped (as the manager does when it shuts a handler down) apart after.
+     *
+     * @param variant names the step rows: {@code cost.plan_<variant>}, {@code cost.release_<variant>}
+     * @param joinCgroups false to leave the shim's {@code --cgroup} options out (analysis only)
+     */
+    private Sample bare(ManagerLaunches launches, DriverDescriptor settings, String key, String variant,
+            boolean joinCgroups, int iterations, List<Runnable> record) {
+        byte[] request = payload(16);
+        Samples plans = new Samples(iterations);
+        Samples starts = new Samples(iterations);
+        Samples releases = new Samples(iterations);
+        record.add(() -> {
+            results.putMicros(key, starts.stats());
+            results.putMicros("cost.plan_" + variant, plans.stats());
+            results.putMicros("cost.release_" + variant, releases.stats());
+        });
+        return i -> {
+            long t0 = System.nanoTime();
+            ManagerLaunches.Planned planned = launches.plan(BARE, settings);
+            plans.set(i, System.nanoTime() - t0);
+            try {
+                ProcessBuilder builder = launches.builder(joinCgroups ? planned : planned.withoutCgroups());
+                System.gc();
+                long t1 = System.nanoTime();
+                try (JavaEcho echo = JavaEcho.start(builder)) {
+                    // the go byte the shim waits for (the manager first opens its pipe ends through /proc)
+                    echo.process().getOutputStream().write('G');
+                    echo.process().getOutputStream().flush();
+                    check(request, echo.call(request), true);
+                    starts.set(i, System.nanoTime() - t1);
+                }
+            } finally {
+                long t2 = System.nanoTime();
+                planned.release();
+                releases.set(i, System.nanoTime() - t2);
+            }
+        };
+    }
+
+    /**
+     * Checks that the planned bubblewrap command line is the one the manager's handler of the driver
+     * runs under (its /proc/PID/cmdline: the shim exec'd it), and records it.
+     */
+    private void sameCommandAsTheManager(ManagerLaunches.Planned planned, String driver) throws Exception {
+        try {
+            long pid = manager.driver(driver).map(DriverInfo::pid).filter(p -> p.isPresent()).orElseThrow(
+                    () -> new IllegalStateException("driver " + driver + " has no handler running")).getAsLong();
+            String cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline"));
+            List<String> running = Arrays.asList(cmdline.substring(0, Math.max(0, cmdline.length() - 1)).split("\0", -1));
+            boolean same = running.equals(planned.command);
+            results.put("meta.sandbox_command", String.join(" ", planned.command));
+            results.put("meta.sandbox_command_as_manager", Boolean.toString(same));
+            if (!same) {
+                progress("the planned sandbox command differs from the manager's handler's:%n  planned %s%n  running %s",
+                        planned.command, running);
+            }
+        } finally {
+            planned.release();
+        }
+    }
+
     /**
      * Extracts the launch shim ({@code native/<arch>/umd-launch}) from the
      * measured manager bundle, as the manager installs it.
      *
      * @return the shim, or empty when the bundle has none for this machine
      */
-    private java.util.Optional<Path> launchShim() throws IOException {
+    private Optional<Path> launchShim() throws IOException {
         String arch = System.getProperty("os.arch", "");
         arch = switch (arch) {
             case "amd64", "x86_64" -> "x86_64";
@@ -575,50 +761,15 @@ final class Pass {
         try (JarFile jar = new JarFile(options.managerJar().toFile())) {
             var entry = jar.getJarEntry("native/" + arch + "/umd-launch");
             if (entry == null) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             Path shim = Files.createDirectories(options.work().resolve("shim")).resolve("umd-launch");
             try (InputStream in = jar.getInputStream(entry)) {
                 Files.copy(in, shim);
             }
             Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("r-x------"));
-            return java.util.Optional.of(shim);
+            return Optional.of(shim);
         }
-    }
-
-    /** @return DEV:INODE:CTIME_SEC:CTIME_NSEC of the file, the identity the launch shim checks */
-    private static String identity(Path file) throws IOException {
-        Map<String, Object> unix = Files.readAttributes(file, "unix:dev,ino,ctime",
-                java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        Instant changed = ((java.nio.file.attribute.FileTime) unix.get("ctime")).toInstant();
-        return unix.get("dev") + ":" + unix.get("ino") + ":" + changed.getEpochSecond() + ":" + changed.getNano();
-    }
-
-    /**
-     * Starts like HandlerProcess does, as far as the exec goes: the guard in
-     * front (the manager's launch shim when given), cleared environment,
-     * private working directory. The manager's spawner thread, its SHA-256
-     * re-hash and how it drains stderr are left out; the re-hash and
-     * Thread.start() are timed on their own.
-     */
-    private static JavaEcho managerLikeStart(List<String> command, Path privateDir) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(privateDir.toFile());
-        Map<String, String> env = builder.environment();
-        env.clear();
-        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-        env.put("LANG", "C");
-        env.put("HOME", privateDir.toString());
-        env.put("TMPDIR", privateDir.toString());
-        env.put("UMD_DRIVER", "bench");
-        env.put("UMD_INSTANCE", "0");
-        env.put("UMD_PROTOCOL", "1");
-        JavaEcho echo = JavaEcho.start(builder);
-        if (command.contains("--sync")) {
-            // The shim waits for the manager's go byte (the manager first opens its own pipe ends
-            // through /proc, which this row leaves out).
-            echo.process().getOutputStream().write('G');
-        }
-        return echo;
     }
 
     @FunctionalInterface
@@ -813,8 +964,13 @@ final class Pass {
         for (int i = 0; i < SCALE_DRIVERS; i++) {
             names.add(String.format(Locale.ROOT, "scale%03d", i));
         }
-        byte[] jar = DriverBundles.bundle("bench.scale", DriverBundles.header(names,
-                DriverBundles.attributes("sha256", handlerSha256)), handlerBytes);
+        // the default sandbox where this host has one (what an operator gets), else none
+        Map<String, String> attributes = DriverBundles.attributes("sha256", handlerSha256);
+        if (sandboxUnavailable != null) {
+            attributes.put("sandbox", "none");
+        }
+        results.put("scale.sandbox", sandboxUnavailable == null ? "default" : "none");
+        byte[] jar = DriverBundles.bundle("bench.scale", DriverBundles.header(names, attributes), handlerBytes);
         Bundle bundle = felix.install("bench:scale", jar);
         long t0 = System.nanoTime();
         bundle.start();

@@ -57,7 +57,9 @@ final class Report {
         bufferCalls();
         perCallExtras();
         largeFrames();
+        sandboxCalls();
         startLatency();
+        sandboxStarts();
         throughput();
         scale();
         placement();
@@ -149,6 +151,11 @@ final class Report {
         out.println("echo handler:   " + first.get("meta.handler_bytes").orElse("?") + " bytes, sha256 "
                 + first.get("meta.handler_sha256").orElse("?") + "...");
         out.println("JVM:            " + first.get("meta.jvm").orElse("?") + ", " + first.get("meta.jvm_args").orElse(""));
+        out.println("sandbox:        " + first.get("meta.sandbox").orElse("?") + "; cgroups "
+                + first.get("meta.cgroups").orElse("?") + "; bare launch = the manager's handler's command line: "
+                + first.get("meta.sandbox_command_as_manager").map(same -> same.equals("true") ? "yes" : "NO").orElse("?"));
+        out.println("'umd' = drivers with sandbox=none, as every driver ran before the default sandbox;"
+                + " 'sandbox' = the default sandbox");
         for (Run p : passes) {
             Results r = p.results();
             out.printf(Locale.ROOT, "pass %-9s CPUs allowed %s, started %s%s, took %s s, load average %s at start, %s at end%n",
@@ -265,17 +272,22 @@ final class Report {
     private void startLatency() {
         section("2. Start latency: from starting a handler to its first reply (16 B echo)",
                 "us (median, p99); the process is reaped after each sample, outside the measurement;",
-                "'umd' rows go through the real manager, the others start the same binary directly");
+                "'umd' (sandbox=none) and 'sandbox' rows go through the real manager, the others start the same binary directly");
         String[][] rows = {
                 {"start.umd.start", "umd: loader bundle start() + first call"},
                 {"start.umd.bundle_start", "  of which bundle.start() (the load)"},
                 {"start.umd.first_call", "  of which the first call"},
+                {"start.umd_sandbox.start", "sandbox: loader bundle start() + first call"},
+                {"start.umd_sandbox.bundle_start", "  of which bundle.start() (the load)"},
+                {"start.umd_sandbox.first_call", "  of which the first call"},
                 {"start.umd.restart", "umd: next call after umd.kill (restart + reply)"},
+                {"start.umd_sandbox.restart", "sandbox: next call after umd.kill"},
                 {"start.java.pb", "plain ProcessBuilder.start() + first reply"},
                 {"start.java.pb_setpriv", "  + setpriv --pdeathsig KILL -- in front"},
                 {"start.java.pb_static_guard", "  + static pdeathsig-exec in front instead"},
-                {"start.java.pb_like_manager", "  + " + passes.get(0).results().get("meta.manager_guard").orElse("static guard")
-                        + ", clean env, cwd (as the manager)"},
+                {"start.java.pb_like_manager", "  + umd-launch as the manager plans it (none)"},
+                {"start.java.pb_like_manager_sandbox", "  + umd-launch + bwrap as planned (bare sandbox)"},
+                {"start.java.pb_like_manager_sandbox_no_cgroups", "    the same without joining its cgroups"},
                 {"start.c.spawn", "C posix_spawn + first reply"},
                 {"start.c.spawn_setpriv", "C posix_spawn via setpriv + first reply"},
                 {"start.c.spawn_static_guard", "C posix_spawn via static pdeathsig-exec + reply"},
@@ -287,7 +299,11 @@ final class Report {
                 {"cost.handle_is_alive", "step: ProcessHandle.isAlive() (reads /proc/PID/stat)"},
                 {"cost.process_is_alive", "step: Process.isAlive() (a field)"},
                 {"cost.stderr_available", "step: available() on an idle stderr pipe (FIONREAD)"},
+                {"cost.plan_none", "step: plan a launch, sandbox=none (SandboxLaunches)"},
+                {"cost.plan_sandbox", "step: plan a sandboxed launch (cgroups + limits)"},
+                {"cost.release_sandbox", "step: remove its cgroups after the exit"},
                 {"start.umd.uninstall", "umd: bundle.uninstall() (unload: kill, reap, rm)"},
+                {"start.umd_sandbox.uninstall", "sandbox: bundle.uninstall()"},
         };
         out.printf(Locale.ROOT, "%-52s", "");
         for (Run p : passes) {
@@ -320,6 +336,104 @@ final class Report {
                         p.results().number(row[1] + ".median_us"))), "");
             }
             out.println();
+        }
+    }
+
+    /** @return the median of figure a minus the median of figure b, in ms */
+    static OptionalDouble differenceMillis(Results r, String a, String b) {
+        OptionalDouble x = r.number(a + ".median_us");
+        OptionalDouble y = r.number(b + ".median_us");
+        return x.isPresent() && y.isPresent() ? OptionalDouble.of((x.getAsDouble() - y.getAsDouble()) / 1e3)
+                : OptionalDouble.empty();
+    }
+
+    /** The rows of section 2a: the manager with and without the sandbox, and its planned launch without it. */
+    private static final String[][] SANDBOX_START_ROWS = {
+            {"start.umd_sandbox.start", "start.umd.start", "umd: loader bundle start() + first call"},
+            {"start.umd_sandbox.restart", "start.umd.restart", "umd: next call after umd.kill"},
+            {"start.java.pb_like_manager_sandbox", "start.java.pb_like_manager", "bare: the planned launch + first reply"},
+            {"cost.plan_sandbox", "cost.plan_none", "step: plan the launch"},
+    };
+
+    private void sandboxStarts() {
+        section("2a. The default sandbox at start and restart (rows of section 2, taken in turns)",
+                "ms (median); 'sandbox' = the default sandbox, 'none' = sandbox=none; 'bare' = the launch the manager's\n"
+                        + "   SandboxLaunches plans for the driver (shim options + bubblewrap), run by plain ProcessBuilder, no manager;",
+                "'- bare' = what the manager adds to its own planned launch; 'sb-none' = what the sandbox adds");
+        out.printf(Locale.ROOT, "%-40s", "");
+        for (Run p : passes) {
+            out.printf(Locale.ROOT, " | %-34s", p.label());
+        }
+        out.println();
+        out.printf(Locale.ROOT, "%-40s", "what");
+        for (int i = 0; i < passes.size(); i++) {
+            out.printf(Locale.ROOT, " | %8s %8s %8s %7s", "sandbox", "none", "sb-none", "sb/none");
+        }
+        out.println();
+        for (String[] row : SANDBOX_START_ROWS) {
+            out.printf(Locale.ROOT, "%-40s", row[2]);
+            for (Run p : passes) {
+                Results r = p.results();
+                out.printf(Locale.ROOT, " | %8s %8s %8s %7s", ms(r, row[0]), ms(r, row[1]),
+                        fmt(differenceMillis(r, row[0], row[1]), "%+.2f"),
+                        times(ratio(r.number(row[0] + ".median_us"), r.number(row[1] + ".median_us"))));
+            }
+            out.println();
+        }
+        String[][] overBare = {
+                {"start.umd_sandbox.start", "start.umd.start", "umd start - bare, ms"},
+                {"start.umd_sandbox.restart", "start.umd.restart", "umd restart - bare, ms"},
+        };
+        for (String[] row : overBare) {
+            out.printf(Locale.ROOT, "%-40s", row[2]);
+            for (Run p : passes) {
+                Results r = p.results();
+                OptionalDouble sandbox = differenceMillis(r, row[0], "start.java.pb_like_manager_sandbox");
+                OptionalDouble none = differenceMillis(r, row[1], "start.java.pb_like_manager");
+                OptionalDouble added = sandbox.isPresent() && none.isPresent()
+                        ? OptionalDouble.of(sandbox.getAsDouble() - none.getAsDouble()) : OptionalDouble.empty();
+                out.printf(Locale.ROOT, " | %8s %8s %8s %7s", fmt(sandbox, "%.2f"), fmt(none, "%.2f"), fmt(added, "%+.2f"), "");
+            }
+            out.println();
+        }
+        String[][] ratios = {
+                {"start.umd_sandbox.start", "start.java.pb_like_manager_sandbox", "start.umd.start", "start.java.pb_like_manager",
+                        "ratio umd start / bare"},
+                {"start.umd_sandbox.restart", "start.java.pb_like_manager_sandbox", "start.umd.restart",
+                        "start.java.pb_like_manager", "ratio umd restart / bare"},
+                {"start.java.pb_like_manager_sandbox", "start.java.pb", "start.java.pb_like_manager", "start.java.pb",
+                        "ratio bare / plain ProcessBuilder"},
+        };
+        for (String[] row : ratios) {
+            out.printf(Locale.ROOT, "%-40s", row[4]);
+            for (Run p : passes) {
+                Results r = p.results();
+                out.printf(Locale.ROOT, " | %8s %8s %8s %7s", times(ratio(r.number(row[0] + ".median_us"), r.number(row[1] + ".median_us"))),
+                        times(ratio(r.number(row[2] + ".median_us"), r.number(row[3] + ".median_us"))), "", "");
+            }
+            out.println();
+        }
+    }
+
+    private void sandboxCalls() {
+        section("1d. The default sandbox on the call path: the same calls through a sandboxed handler",
+                "us per round trip (median, p99), in the same interleaved rounds as section 1; 'none' = the umd column of",
+                "section 1 (sandbox=none), 'sandbox' = a driver with the default sandbox; ratios of the medians");
+        for (Run p : passes) {
+            Results r = p.results();
+            out.println("-- " + p.label() + " --");
+            out.printf(Locale.ROOT, "%-8s | %9s %9s | %9s %9s %8s | %8s %8s%n", "payload",
+                    "none med", "p99", "sbox med", "p99", "MB/s", "sb/none", "sb/C");
+            for (int size : Pass.SANDBOX_RTT_SIZES) {
+                String u = "rtt.umd." + size;
+                String b = "rtt.umd_sandbox." + size;
+                String c = "rtt.c." + size;
+                out.printf(Locale.ROOT, "%-8s | %9s %9s | %9s %9s %8s | %8s %8s%n", Pass.sizeLabel(size),
+                        us(r, u + ".median_us"), us(r, u + ".p99_us"),
+                        us(r, b + ".median_us"), us(r, b + ".p99_us"), fmt(r.number(b + ".mbps"), "%.1f"),
+                        times(ratio(r.number(b + ".median_us"), r.number(u + ".median_us"))),
+                        times(ratio(r.number(b + ".median_us"), r.number(c + ".median_us"))));
+            }
         }
     }
 
@@ -356,7 +470,8 @@ final class Report {
 
     private void scale() {
         section("4. Scale: " + passes.get(0).results().get("scale.drivers").orElse("100")
-                        + " echo drivers declared by one bundle, loaded at once, then idle",
+                        + " echo drivers declared by one bundle, loaded at once, then idle (sandbox: "
+                        + passes.get(0).results().get("scale.sandbox").orElse("?") + ")",
                 "per-driver figures = (with the drivers loaded - with no driver loaded) / number of drivers;",
                 "heap = used heap after System.gc()");
         out.printf(Locale.ROOT, "%-52s", "what");
@@ -409,6 +524,12 @@ final class Report {
                 placementRatio(a, b, "start.c.spawn.median_us"));
         out.printf(Locale.ROOT, "%-40s %8s %8s %8s%n", "restart to first reply",
                 placementRatio(a, b, "start.umd.restart.median_us"), "", "");
+        out.printf(Locale.ROOT, "%-40s %8s %8s %8s%n", "start, default sandbox",
+                placementRatio(a, b, "start.umd_sandbox.start.median_us"), "", "");
+        out.printf(Locale.ROOT, "%-40s %8s %8s %8s%n", "restart, default sandbox",
+                placementRatio(a, b, "start.umd_sandbox.restart.median_us"), "", "");
+        out.printf(Locale.ROOT, "%-40s %8s %8s %8s%n", "bare sandboxed launch (no manager)",
+                "", placementRatio(a, b, "start.java.pb_like_manager_sandbox.median_us"), "");
     }
 
     private static String placementRatio(Run a, Run b, String key) {
@@ -416,7 +537,8 @@ final class Report {
     }
 
     private void targets() {
-        section("Targets (from the issue): reported, not asserted", "", "");
+        section("Targets (from the issue): reported, not asserted",
+                "measured on the 'umd' rows (sandbox=none, as before the default sandbox); sections 1d and 2a have the sandbox", "");
         out.printf(Locale.ROOT, "%-62s", "target");
         for (Run p : passes) {
             out.printf(Locale.ROOT, " | %-22s", p.label());
@@ -446,6 +568,10 @@ final class Report {
         if (!line2.isEmpty()) {
             out.println("   " + line2);
         }
+    }
+
+    private static String ms(Results r, String key) {
+        return fmt(r.number(key + ".median_us").stream().map(v -> v / 1e3).findFirst(), "%.2f");
     }
 
     private static String us(Results r, String key) {

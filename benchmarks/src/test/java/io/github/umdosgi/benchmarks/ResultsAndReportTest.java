@@ -104,4 +104,21 @@ class ResultsAndReportTest {
         assertTrue(text.matches("(?s).*16 B call <= 1.10x plain Java.*\\| 1\\.100x\\s+met\\s+\\| 1\\.000x\\s+met.*"), text);
         assertTrue(text.matches("(?s).*16 B call <= 1.5x C client.*\\| 2\\.200x\\s+MISSED\\s+\\| 1\\.200x\\s+met.*"), text);
     }
+
+    @Test
+    void sandboxRowsSetTheManagerAgainstItsOwnPlannedLaunch() {
+        Results r = new Results().put("meta.label", "pinned")
+                .put("start.umd_sandbox.restart.median_us", 40_000).put("start.umd.restart.median_us", 8_000)
+                .put("start.java.pb_like_manager_sandbox.median_us", 32_000).put("start.java.pb_like_manager.median_us", 3_000)
+                .put("start.java.pb.median_us", 1_000);
+        assertEquals(32.0, Report.differenceMillis(r, "start.umd_sandbox.restart", "start.umd.restart").getAsDouble(), 1e-9);
+        assertTrue(Report.differenceMillis(r, "start.umd_sandbox.start", "start.umd.start").isEmpty());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new Report(List.of(new Report.Run("pinned", r)), new PrintStream(bytes, true, StandardCharsets.UTF_8)).print();
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        // the manager's own part: 40 - 32 ms sandboxed, 8 - 3 ms without; the sandbox adds 3 ms to it
+        assertTrue(text.matches("(?s).*umd restart - bare, ms\\s+\\|\\s+8\\.00\\s+5\\.00\\s+\\+3\\.00.*"), text);
+        assertTrue(text.matches("(?s).*ratio umd restart / bare\\s+\\|\\s+1\\.25x\\s+2\\.67x.*"), text);
+        assertTrue(text.matches("(?s).*ratio bare / plain ProcessBuilder\\s+\\|\\s+32\\.00x\\s+3\\.00x.*"), text);
+    }
 }
