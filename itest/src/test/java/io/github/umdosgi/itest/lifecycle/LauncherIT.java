@@ -14,12 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.After;
 import org.junit.Before;
@@ -239,7 +237,7 @@ public class LauncherIT {
         }, procs -> !procs.isEmpty());
         assertFalse("precondition: the sample driver has a private directory under the root",
                 sampleDirs(run.root()).isEmpty());
-        ProcessHandle jvm = javaOf(run.process());
+        ProcessHandle jvm = Distribution.javaOf(run.process());
         System.out.println("[LauncherIT] sigterm: handlers " + handlers + "; sending SIGTERM to JVM " + jvm.pid());
         assertTrue("SIGTERM sent to " + jvm.pid(), jvm.destroy());
         Result r = finish(run);
@@ -451,16 +449,6 @@ public class LauncherIT {
             }
         }
         throw new AssertionError("no line matching /" + regex + "/ from line " + from + "\n" + r);
-    }
-
-    /** The java process of a launch: bin/umd-osgi execs java, so normally the script's own pid. */
-    private static ProcessHandle javaOf(Process p) {
-        return Waits.waitFor("the java process of launcher " + p.pid(), Duration.ofSeconds(10), () -> {
-            Stream<ProcessHandle> candidates = Stream.concat(Stream.of(p.toHandle()), p.descendants());
-            Optional<ProcessHandle> java = candidates
-                    .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
-            return java.orElse(null);
-        }, h -> h != null);
     }
 
     private void assertAlive(Run run) {
