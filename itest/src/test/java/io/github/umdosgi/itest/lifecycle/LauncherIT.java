@@ -199,6 +199,26 @@ public class LauncherIT {
         assertNothingLeft(again.name());
     }
 
+    /** A typo'd value in deploy/: one console line naming the file and the key, and umd:info shows it. */
+    @Test
+    public void invalidDeployConfigurationIsReportedWithItsFileAndKey() throws Exception {
+        Path deploy = Files.createDirectories(work.resolve("deploy-invalid"));
+        Path cfg = Files.writeString(deploy.resolve("io.github.umdosgi.driver-sample.cfg"),
+                "name=sample\ninstances=2\ntimeout=abc\n", StandardCharsets.UTF_8);
+        // Gogo's sleep: FileInstall delivers the file within its 200 ms poll after the start.
+        Result r = finish(start("invalid-config", deploy, "-c", "sleep 2; umd:info sample"));
+        assertEquals("exit status\n" + r, 0, r.exit());
+        assertTrue("one console error naming the file and the key\n" + r, r.err().lines().anyMatch(
+                l -> l.startsWith("umd-osgi ERROR: configuration io.github.umdosgi.driver~sample")
+                        && l.contains(cfg.getFileName().toString()) && l.contains("timeout='abc'")));
+        List<String> lines = r.outLines();
+        indexOf(lines, "^config:\\s+configuration .*timeout='abc'.*$", 0, r);
+        assertFalse("not applied: one instance, as declared\n" + r,
+                lines.stream().anyMatch(l -> l.startsWith("instance 1:")));
+        assertFalse("no stack trace on the console\n" + r, r.err().contains("\tat "));
+        assertNothingLeft(r.name());
+    }
+
     // ---- 5. SIGTERM stops the framework, which unloads the drivers
 
     /** A driver bundle with a broken header dropped into deploy/: the operator sees why on the console. */
