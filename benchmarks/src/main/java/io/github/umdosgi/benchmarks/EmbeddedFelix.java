@@ -20,6 +20,7 @@ import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.util.tracker.ServiceTracker;
 
+import io.github.umdosgi.api.UmdAdmin;
 import io.github.umdosgi.api.UmdManager;
 
 /**
@@ -27,23 +28,29 @@ import io.github.umdosgi.api.UmdManager;
  * three DS API bundles, the log service, Config Admin, Metatype and the
  * manager bundle. The system bundle exports the API package, whose classes
  * come from the harness class path, so the harness calls the real
- * {@link UmdManager} service directly.
+ * {@link UmdManager} service directly, and kills handlers through the real
+ * {@link UmdAdmin} service.
  *
- * <p>Not thread safe for start and stop; {@link #manager()} may be used from any thread.
+ * <p>Not thread safe for start and stop; {@link #manager()} and {@link #admin()} may be used from any thread.
  */
 final class EmbeddedFelix implements AutoCloseable {
 
     /** The API package as the system bundle exports it; must match the manager's import range. */
-    static final String API_EXPORT = "io.github.umdosgi.api;version=1.1.0";
+    static final String API_EXPORT = "io.github.umdosgi.api;version=2.0.0";
 
     private final Framework framework;
     private final ServiceTracker<UmdManager, UmdManager> tracker;
+    private final ServiceTracker<UmdAdmin, UmdAdmin> adminTracker;
     private final UmdManager manager;
+    private final UmdAdmin admin;
 
-    private EmbeddedFelix(Framework framework, ServiceTracker<UmdManager, UmdManager> tracker, UmdManager manager) {
+    private EmbeddedFelix(Framework framework, ServiceTracker<UmdManager, UmdManager> tracker,
+            ServiceTracker<UmdAdmin, UmdAdmin> adminTracker, UmdManager manager, UmdAdmin admin) {
         this.framework = framework;
         this.tracker = tracker;
+        this.adminTracker = adminTracker;
         this.manager = manager;
+        this.admin = admin;
     }
 
     /**
@@ -82,18 +89,26 @@ final class EmbeddedFelix implements AutoCloseable {
         }
         ServiceTracker<UmdManager, UmdManager> tracker = new ServiceTracker<>(context, UmdManager.class, null);
         tracker.open();
+        ServiceTracker<UmdAdmin, UmdAdmin> adminTracker = new ServiceTracker<>(context, UmdAdmin.class, null);
+        adminTracker.open();
         UmdManager manager = tracker.waitForService(30_000);
-        if (manager == null) {
+        UmdAdmin admin = manager == null ? null : adminTracker.waitForService(30_000);
+        if (manager == null || admin == null) {
             framework.stop();
-            throw new IllegalStateException("the UmdManager service did not appear within 30 s; is "
+            throw new IllegalStateException("the UmdManager and UmdAdmin services did not appear within 30 s; is "
                     + managerJar + " a manager bundle that imports " + API_EXPORT + "?");
         }
-        return new EmbeddedFelix(framework, tracker, manager);
+        return new EmbeddedFelix(framework, tracker, adminTracker, manager, admin);
     }
 
     /** @return the manager service */
     UmdManager manager() {
         return manager;
+    }
+
+    /** @return the operator service, for the kills of the restart section */
+    UmdAdmin admin() {
+        return admin;
     }
 
     /**
@@ -127,6 +142,7 @@ final class EmbeddedFelix implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        adminTracker.close();
         tracker.close();
         try {
             framework.stop();

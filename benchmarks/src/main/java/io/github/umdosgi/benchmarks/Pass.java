@@ -520,7 +520,7 @@ final class Pass {
         check(request, manager.call(ECHO, request), true);
         long[] restart = new long[spawns];
         for (int i = -warm; i < spawns; i++) {
-            if (manager.kill(ECHO) != 1) {
+            if (felix.admin().kill(ECHO) != 1) {
                 throw new IllegalStateException("no live handler to kill");
             }
             awaitNoHandler(ECHO);

@@ -30,6 +30,7 @@ public final class DriverBundles {
     private final String symbolicName;
     private String driverHeader;
     private final Map<String, byte[]> entries = new LinkedHashMap<>();
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     private DriverBundles(String symbolicName) {
         this.symbolicName = symbolicName;
@@ -43,6 +44,12 @@ public final class DriverBundles {
     /** Sets the {@code UMD-Driver} header value. */
     public DriverBundles driverHeader(String value) {
         this.driverHeader = value;
+        return this;
+    }
+
+    /** Adds a manifest header (such as {@code Bundle-Name}). */
+    public DriverBundles header(String name, String value) {
+        headers.put(name, value);
         return this;
     }
 
@@ -68,6 +75,7 @@ public final class DriverBundles {
         if (driverHeader != null) {
             main.putValue("UMD-Driver", driverHeader);
         }
+        headers.forEach(main::putValue);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JarOutputStream jar = new JarOutputStream(bytes, manifest)) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {

@@ -22,7 +22,7 @@ import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 
 import io.github.umdosgi.api.DriverState;
-import io.github.umdosgi.api.UmdManager;
+import io.github.umdosgi.api.UmdEvents;
 
 /**
  * Driver events through the real Felix Event Admin: what an operator's tool subscribed to
@@ -47,7 +47,7 @@ public class DriverEventsIT extends UmdTestSupport {
 
     private ServiceRegistration<?> subscribe() {
         Dictionary<String, Object> props = new Hashtable<>();
-        props.put(EventConstants.EVENT_TOPIC, UmdManager.EVENT_TOPIC_PREFIX + "*");
+        props.put(EventConstants.EVENT_TOPIC, UmdEvents.TOPIC_ALL);
         // An anonymous class, not a lambda: a lambda's body would become a method of this class
         // whose signature names the event type.
         EventHandler handler = new EventHandler() {
@@ -65,8 +65,8 @@ public class DriverEventsIT extends UmdTestSupport {
 
     private Seen await(String type, String driver) {
         return Waits.waitFor(type + " of driver " + driver + " (seen: " + seen + ")", Duration.ofSeconds(10),
-                () -> seen.stream().filter(e -> e.topic().equals(UmdManager.EVENT_TOPIC_PREFIX + type)
-                        && driver.equals(e.get(UmdManager.EVENT_DRIVER))).findFirst().orElse(null),
+                () -> seen.stream().filter(e -> e.topic().equals(UmdEvents.TOPIC_PREFIX + type)
+                        && driver.equals(e.get(UmdEvents.DRIVER))).findFirst().orElse(null),
                 e -> e != null);
     }
 
@@ -81,8 +81,8 @@ public class DriverEventsIT extends UmdTestSupport {
 
             Seen started = await("HANDLER_STARTED", "evecho");
             long pid = info("evecho").instances().get(0).pid().getAsLong();
-            assertEquals(pid, started.get(UmdManager.EVENT_PID));
-            assertEquals(0, started.get(UmdManager.EVENT_INSTANCE));
+            assertEquals(pid, started.get(UmdEvents.PID));
+            assertEquals(0, started.get(UmdEvents.INSTANCE));
             Seen loaded = await("LOADED", "evecho");
             assertEquals(b.getBundleId(), loaded.get(EventConstants.BUNDLE_ID));
             assertEquals("itest.events", loaded.get(EventConstants.BUNDLE_SYMBOLICNAME));
@@ -92,13 +92,13 @@ public class DriverEventsIT extends UmdTestSupport {
             umd.call("evecho", new byte[] {0});
             ProcessHandle.of(pid).orElseThrow().destroyForcibly();
             Seen exited = await("HANDLER_EXITED", "evecho");
-            assertEquals(pid, exited.get(UmdManager.EVENT_PID));
+            assertEquals(pid, exited.get(UmdEvents.PID));
             assertTrue(String.valueOf(exited.get(EventConstants.MESSAGE)).contains("killed by signal 9"));
 
             seen.clear();
             umd.call("evecho", new byte[] {1});
             Seen restarted = await("HANDLER_STARTED", "evecho");
-            assertNotEquals(pid, restarted.get(UmdManager.EVENT_PID));
+            assertNotEquals(pid, restarted.get(UmdEvents.PID));
 
             b.stop();
             await("UNLOADED", "evecho");

@@ -35,19 +35,28 @@ public final class HandlerProcesses {
      * sandboxed one runs below bubblewrap, whose outer process works in the private directory
      * (the handler itself sees only the sandbox's paths): the sandbox's processes that are not
      * bubblewrap's own (its monitor and the namespace's init) are the handler and its children.
+     * A sandbox that has not exec'd its handler yet is counted as the handler.
      */
     private static List<ProcessHandle> handlers(String prefix) {
         List<ProcessHandle> all = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
                 .collect(Collectors.toList());
         Set<Long> sandboxes = all.stream().filter(p -> isBubblewrap(p) && cwdUnder(p.pid(), prefix))
                 .map(ProcessHandle::pid).collect(Collectors.toSet());
-        return all.stream()
+        List<ProcessHandle> found = all.stream()
                 .filter(p -> mentions(p, prefix) || (!isBubblewrap(p) && descendsFrom(p, sandboxes)))
                 .collect(Collectors.toList());
+        // A sandbox still being built has not exec'd its handler yet: it stands for the handler.
+        for (ProcessHandle p : all) {
+            if (sandboxes.contains(p.pid()) && found.stream().noneMatch(f -> descendsFrom(f, Set.of(p.pid())))) {
+                found.add(p);
+            }
+        }
+        return found;
     }
 
+    /** Bubblewrap, or the launch shim just before it execs bubblewrap. */
     private static boolean isBubblewrap(ProcessHandle p) {
-        return p.info().command().map(c -> c.endsWith("/bwrap")).orElse(false);
+        return p.info().command().map(c -> c.endsWith("/bwrap") || c.endsWith("/umd-launch")).orElse(false);
     }
 
     private static boolean cwdUnder(long pid, String prefix) {

@@ -41,7 +41,7 @@ public class KillRestartIT extends UmdTestSupport {
         DriverInfo before = info(SAMPLE);
         long pid = before.pid().getAsLong();
 
-        assertEquals("handler processes signalled", 1, umd.kill(SAMPLE));
+        assertEquals("handler processes signalled", 1, admin.kill(SAMPLE));
 
         assertProcessGone(pid);
         // An operator kill is the manager's own doing: it need not be recorded as an error.

@@ -42,7 +42,7 @@ public class NoLeftoversIT extends UmdTestSupport {
         programmatic = install("itest:prog", DriverBundles.bundle("itest.prog")
                 .entry("bin/echo", handler), "prog");
         programmatic.start();
-        umd.load(programmatic, DriverDescriptor.of("prog", "bin/echo"), null);
+        loaderOf(programmatic).load(DriverDescriptor.of("prog", "bin/echo"), null);
         for (String d : List.of(SAMPLE, "echo", "prog")) {
             DriverInfo info = info(d);
             assertEquals("loaded: " + info, DriverState.IDLE, info.state());

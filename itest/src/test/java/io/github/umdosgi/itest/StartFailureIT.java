@@ -74,7 +74,7 @@ public class StartFailureIT extends UmdTestSupport {
         AtomicInteger hookRuns = new AtomicInteger();
 
         HandlerStartException e = Waits.expectThrows(HandlerStartException.class, "load with a refusing hook",
-                () -> umd.load(owner, DriverDescriptor.of("hooked", "bin/echo"), channel -> {
+                () -> loaderOf(owner).load(DriverDescriptor.of("hooked", "bin/echo"), channel -> {
                     hookRuns.incrementAndGet();
                     throw new Exception("health check refused");
                 }));
@@ -93,7 +93,7 @@ public class StartFailureIT extends UmdTestSupport {
         owner.start();
 
         DriverInfo loaded = Waits.runBounded("load with a health-checking hook",
-                () -> umd.load(owner, DriverDescriptor.of("hookedok", "bin/echo"), channel -> {
+                () -> loaderOf(owner).load(DriverDescriptor.of("hookedok", "bin/echo"), channel -> {
                     byte[] ping = "ping".getBytes();
                     if (!java.util.Arrays.equals(ping, channel.call(ping))) {
                         throw new Exception("echo handler did not echo");

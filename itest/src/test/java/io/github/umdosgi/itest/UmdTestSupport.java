@@ -31,9 +31,12 @@ import org.ops4j.pax.exam.Option;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.ServiceReference;
 
 import io.github.umdosgi.api.DriverInfo;
+import io.github.umdosgi.api.DriverLoader;
 import io.github.umdosgi.api.DriverState;
+import io.github.umdosgi.api.UmdAdmin;
 import io.github.umdosgi.api.UmdManager;
 
 /**
@@ -59,6 +62,10 @@ public abstract class UmdTestSupport {
 
     @Inject
     protected UmdManager umd;
+
+    /** The operator service: restart, kill and unload of any driver. */
+    @Inject
+    protected UmdAdmin admin;
 
     /** Bundles a test installed, uninstalled after it with a check that their drivers left nothing. */
     private final List<Installed> installed = new ArrayList<>();
@@ -172,6 +179,23 @@ public abstract class UmdTestSupport {
     /** The manager root of the running framework. */
     protected Path root() {
         return Paths.get(bundleContext.getProperty(ROOT_PROPERTY));
+    }
+
+    /**
+     * The {@link DriverLoader} that {@code owner} gets from the framework: it loads that bundle's
+     * handlers only. The test bundles carry no code, so the test gets the service through their
+     * context, as their own code would.
+     */
+    protected static DriverLoader loaderOf(Bundle owner) {
+        BundleContext context = owner.getBundleContext();
+        if (context == null) {
+            throw new AssertionError("bundle " + owner + " is not started: it has no context to get a loader with");
+        }
+        ServiceReference<DriverLoader> reference = context.getServiceReference(DriverLoader.class);
+        if (reference == null) {
+            throw new AssertionError("no DriverLoader service registered");
+        }
+        return context.getService(reference);
     }
 
     /** The current snapshot of a driver; fails when it is not listed. */

@@ -90,6 +90,22 @@ public class UnloadIT extends UmdTestSupport {
         assertEquals(SAMPLE, e.driverName());
     }
 
+    @Test
+    public void unloadByNameIsUndoneByTheNextCallAndByAnOperatorRestart() throws Exception {
+        // Issue 8, bug 2: the declaring bundle stays active after unload(name); the driver was stuck.
+        long pid = info(SAMPLE).pid().getAsLong();
+        admin.unload(SAMPLE);
+        assertProcessGone(pid);
+        assertEquals(DriverState.NOT_LOADED, info(SAMPLE).state());
+        assertEquals(null, Payloads.sampleReplyProblem(umd.call(SAMPLE, Payloads.offset(4096)), 4096));
+        assertEquals(DriverState.IDLE, info(SAMPLE).state());
+
+        admin.unload(SAMPLE);
+        DriverInfo restarted = admin.restart(SAMPLE);
+        assertEquals(DriverState.IDLE, restarted.state());
+        assertEquals(null, Payloads.sampleReplyProblem(umd.call(SAMPLE, Payloads.offset(0)), 0));
+    }
+
     private Path onlyPrivateDir() {
         List<Path> dirs = HandlerProcesses.privateDirs(root(), SAMPLE);
         assertEquals("private directories of the sample driver in " + root() + ": " + dirs, 1, dirs.size());

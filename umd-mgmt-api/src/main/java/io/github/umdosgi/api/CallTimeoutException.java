@@ -1,9 +1,11 @@
 package io.github.umdosgi.api;
 
 /**
- * No reply came within the call's timeout: the handler and its process tree were killed and the
- * next call starts a new one. Also thrown, with nothing killed, when every handler instance
- * stayed busy until the timeout.
+ * The call's timeout passed. Thrown as this class when a request was in
+ * flight: no reply came in time, the handler and its process tree were
+ * killed, and the next call starts a new one. Thrown as the subclass
+ * {@link NoInstanceFreeException} when the call never reached a handler:
+ * nothing was sent and nothing was killed.
  */
 public class CallTimeoutException extends TransportException {
     private static final long serialVersionUID = 1L;

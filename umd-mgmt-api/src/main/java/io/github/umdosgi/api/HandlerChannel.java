@@ -16,7 +16,8 @@ public interface HandlerChannel {
 
     /**
      * Sends one request frame and reads one reply frame, with the driver's
-     * timeout and maximum message size.
+     * maximum message size, within what is left of the driver's start timeout:
+     * that timeout bounds the start and the whole hook, every exchange included.
      *
      * @param request the request payload
      * @return the reply payload

@@ -6,21 +6,22 @@ import java.util.List;
 import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
-import org.osgi.framework.Bundle;
 
 /**
- * The user mode driver manager: the OSGi counterpart of the kernel's
- * {@code umd_mgmt_send_recv}, {@code umd_mgmt_load} and
- * {@code umd_mgmt_unload}.
+ * The client service of the user mode driver manager: find drivers, list
+ * them and call them; the OSGi counterpart of the kernel's
+ * {@code umd_mgmt_send_recv}. Nothing here changes a driver's life: loading
+ * and unloading one's own drivers is {@link DriverLoader}'s, and restarting,
+ * killing or unloading any driver is the operator service {@link UmdAdmin}'s.
  *
  * <p>A driver is declared by a bundle, either with the {@value #DRIVER_HEADER}
  * manifest header (read by the manager's extender when the bundle starts) or
- * programmatically with {@link #load(Bundle, DriverDescriptor, PostStartHook)}.
- * Calls to one driver instance are serialised: one request frame out, one
- * reply frame back. A call that finds the driver not loaded starts the
- * installed bundle that declares it, as the kernel's {@code request_module}
- * does, and fails with {@link DriverNotLoadedException} if it is still not
- * loaded afterwards.
+ * programmatically through that bundle's {@link DriverLoader}. Calls to one
+ * driver instance are serialised: one request frame out, one reply frame
+ * back. A call that finds the driver not loaded starts the installed bundle
+ * that declares it, as the kernel's {@code request_module} does, and fails
+ * with {@link DriverNotLoadedException} if it is still not loaded afterwards.
+ * What happens to drivers is also posted as events; see {@link UmdEvents}.
  *
  * <p>All methods are thread safe.
  */
@@ -34,29 +35,6 @@ public interface UmdManager {
      * {@code processor}).
      */
     String DRIVER_HEADER = "UMD-Driver";
-
-    /**
-     * Prefix of the topics under which the manager posts driver events when an
-     * OSGi Event Admin runs: {@code LOADED}, {@code UNLOADED}, {@code FAILED},
-     * {@code HANDLER_STARTED} and {@code HANDLER_EXITED} (a handler died without
-     * being asked to). Subscribe to {@code io/github/umdosgi/driver/*} for all of
-     * them. Every event carries {@link #EVENT_DRIVER} and {@code message}; the
-     * bundle properties of {@code org.osgi.service.event.EventConstants} when a
-     * bundle is concerned; {@link #EVENT_INSTANCE} and {@link #EVENT_PID} for
-     * handler events.
-     *
-     * @since 1.1
-     */
-    String EVENT_TOPIC_PREFIX = "io/github/umdosgi/driver/";
-
-    /** Event property: the driver name ({@code String}). @since 1.1 */
-    String EVENT_DRIVER = "driver.name";
-
-    /** Event property: the handler instance's index ({@code Integer}). @since 1.1 */
-    String EVENT_INSTANCE = "driver.instance";
-
-    /** Event property: the handler's process id ({@code Long}). @since 1.1 */
-    String EVENT_PID = "driver.pid";
 
     /** Default per-call timeout, used when neither the call nor the driver sets one: 30 seconds. */
     Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
@@ -90,6 +68,8 @@ public interface UmdManager {
      * @throws HandlerStartException the handler could not be (re)started
      * @throws MessageTooLargeException the request exceeds the maximum message size
      * @throws CallTimeoutException no reply came within the timeout; the handler was killed
+     * @throws NoInstanceFreeException (a {@link CallTimeoutException}) the timeout passed while every
+     *         instance was busy or the driver was starting; nothing was sent or killed
      * @throws ProtocolException the handler broke the framing; the handler was killed
      * @throws TransportException the pipes failed or the handler died; the handler was killed
      */
@@ -145,49 +125,4 @@ public interface UmdManager {
      * @since 1.1
      */
     int call(String name, ByteBuffer request, ByteBuffer reply, Duration timeout) throws UmdException;
-
-    /**
-     * Loads a driver programmatically: extracts the handler from the owner
-     * bundle, starts it and runs the post-start hook, as the kernel's
-     * {@code umd_mgmt_load}. The driver is unloaded automatically when the
-     * owner bundle stops.
-     *
-     * @param owner the bundle that embeds the handler; must be starting or active
-     * @param descriptor what to run
-     * @param hook run after each start of the handler, under the driver's lock; may be null
-     * @return a snapshot of the loaded driver
-     * @throws HandlerStartException the handler could not be started or the hook failed
-     * @throws IllegalStateException a driver with that name is already loaded by another bundle
-     */
-    DriverInfo load(Bundle owner, DriverDescriptor descriptor, PostStartHook hook) throws UmdException;
-
-    /**
-     * Unloads a driver: kills its handler, closes its pipes and deletes its
-     * private directory, as the kernel's {@code umd_mgmt_unload}. Calls in
-     * flight fail with {@link TransportException}. Does nothing when the driver
-     * is not loaded.
-     *
-     * @param name the driver name
-     */
-    void unload(String name);
-
-    /**
-     * Operator restart: kills the handler if it runs, clears a failed state and
-     * the restart history, and starts the handler again.
-     *
-     * @param name the driver name
-     * @return a snapshot after the restart
-     * @throws UmdException the driver is not loaded or the handler could not be started
-     */
-    DriverInfo restart(String name) throws UmdException;
-
-    /**
-     * Sends SIGKILL to the driver's handler processes (for operators and tests);
-     * the next call restarts them.
-     *
-     * @param name the driver name
-     * @return how many handler processes were signalled
-     * @throws DriverNotLoadedException the driver is not loaded
-     */
-    int kill(String name) throws DriverNotLoadedException;
 }

@@ -178,7 +178,7 @@ public class FaultDeathIT extends FaultTestSupport {
         assertEquals(DriverState.FAILED, still.state());
         assertTrue("no handler: " + handlersOf(d), handlersOf(d).isEmpty());
 
-        DriverInfo back = umd.restart(d);
+        DriverInfo back = admin.restart(d);
         assertEquals("operator restart clears FAILED: " + back, DriverState.IDLE, back.state());
         assertTrue("handler runs after the operator restart: " + back, back.pid().isPresent());
         assertEchoWorks(d, "back again");

@@ -120,7 +120,7 @@ public class FaultHangIT extends FaultTestSupport {
 
         HandlerStartException e = expectExactly(HandlerStartException.class, "(time[d ]?out|timed out)",
                 "load with a hook that waits for 'H'",
-                () -> umd.load(owner, descriptor, channel -> channel.call(req('H', ""))));
+                () -> loaderOf(owner).load(descriptor, channel -> channel.call(req('H', ""))));
         assertEquals(d, e.driverName());
 
         assertFailedAndClean(d);
@@ -140,7 +140,7 @@ public class FaultHangIT extends FaultTestSupport {
         AtomicInteger hookRuns = new AtomicInteger();
 
         HandlerStartException e = expectExactly(HandlerStartException.class, "(time[d ]?out|timed out)",
-                "load with FAULT_MODE=nofirstreply", () -> umd.load(owner,
+                "load with FAULT_MODE=nofirstreply", () -> loaderOf(owner).load(
                         descriptor.toBuilder().wrapper(List.of("/usr/bin/env", "FAULT_MODE=nofirstreply")).build(), channel -> {
                             hookRuns.incrementAndGet();
                             channel.call(req('E', "health"));
@@ -173,7 +173,7 @@ public class FaultHangIT extends FaultTestSupport {
             throw new Exception("hook waited 60 s");
         };
 
-        Bounded load = Bounded.start("load", () -> umd.load(owner, descriptor, blocking));
+        Bounded load = Bounded.start("load", () -> loaderOf(owner).load(descriptor, blocking));
         boolean returned;
         try {
             returned = load.await(Duration.ofSeconds(5));
@@ -208,7 +208,7 @@ public class FaultHangIT extends FaultTestSupport {
 
     /** The manager stays usable: the same driver loads with a hook that passes, and answers. */
     private void assertRecovers(Bundle owner, DriverDescriptor descriptor) throws Exception {
-        DriverInfo loaded = Waits.runBounded("load with a passing hook", () -> umd.load(owner, descriptor, channel -> {
+        DriverInfo loaded = Waits.runBounded("load with a passing hook", () -> loaderOf(owner).load(descriptor, channel -> {
             if (!"ok?".equals(text(channel.call(req('E', "ok?"))))) {
                 throw new Exception("health check failed");
             }

@@ -77,7 +77,7 @@ public class FaultOrphanIT extends FaultTestSupport {
         long pid = pid(d);
         long child = fork(d, 'G');
 
-        assertEquals("handler processes signalled", 1, umd.kill(d));
+        assertEquals("handler processes signalled", 1, admin.kill(d));
         assertProcessGone(pid);
         assertProcessGone(child);
         assertEchoWorks(d, "after kill");

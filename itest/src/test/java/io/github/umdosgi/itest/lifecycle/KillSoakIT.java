@@ -93,7 +93,7 @@ public class KillSoakIT extends UmdTestSupport {
                             }
                         }
                     } else {
-                        managerKills.addAndGet(umd.kill(DRIVER));
+                        managerKills.addAndGet(admin.kill(DRIVER));
                     }
                 } catch (UmdException e) {
                     tally.problem("kill: " + e);

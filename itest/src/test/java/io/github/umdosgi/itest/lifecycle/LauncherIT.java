@@ -243,6 +243,41 @@ public class LauncherIT {
         assertNothingLeft(r.name());
     }
 
+    /**
+     * A bundle dropped into deploy/ under a name full of terminal controls, whose handler dies with
+     * hostile last words: the console's echo of the log, the command's output and the failed
+     * command's message hold escapes only, byte for byte as the operator's terminal gets them.
+     */
+    @Test
+    public void aHostileBundleAndHandlerReachTheConsoleEscaped() throws Exception {
+        Path deploy = Files.createDirectories(work.resolve("deploy-hostile"));
+        String printf = "\\033[2J\\033]0;owned\\007\\rFAKE \\302\\23331m \\342\\200\\256evil";
+        Files.write(deploy.resolve("dying.jar"), io.github.umdosgi.itest.DriverBundles
+                .bundle("itest.dying\u001b[2J\u009b\u202e")
+                .driverHeader("dying;handler=bin/dying")
+                .entry("bin/dying", "#!/bin/sh\nprintf 'dying " + printf + "\\n' >&2\nexit 3\n")
+                .build());
+        Result r = finish(start("hostile", deploy, "-c", "sleep 2; umd:info dying; umd:send dying a"));
+        System.out.println("[LauncherIT] hostile:\n" + r);
+        assertEquals("umd:send fails\n" + r, 1, r.exit());
+        String shown = "dying \\e[2J\\e]0;owned\\x07\\rFAKE \\u009b31m \\u202eevil";
+        assertTrue("umd:info shows the last words escaped\n" + r, r.out().contains("its last stderr line: " + shown));
+        assertTrue("umd:info shows the bundle's name escaped\n" + r, r.out().contains("itest.dying\\e[2J\\u009b\\u202e"));
+        assertTrue("the console echo of the failure, escaped\n" + r, r.err().lines().anyMatch(
+                l -> l.startsWith("umd-osgi ERROR: driver 'dying' failed to load") && l.contains(shown)));
+        assertTrue("the failed command's message, escaped\n" + r, r.err().lines().anyMatch(
+                l -> l.startsWith("error in \"umd:send dying a\"") && l.contains(shown)));
+        for (String stream : List.of(r.out(), r.err())) {
+            for (int i = 0; i < stream.length(); i++) {
+                char c = stream.charAt(i);
+                boolean acts = (c < 0x20 && c != '\n') || (c >= 0x7f && c <= 0x9f)
+                        || Character.getType(c) == Character.FORMAT;
+                assertFalse(String.format("U+%04X reached the console raw\n%s", (int) c, r), acts);
+            }
+        }
+        assertNothingLeft(r.name());
+    }
+
     @Test
     public void sigtermUnloadsDrivers() throws Exception {
         Run run = start("sigterm", null, "-c", "sample:check 1; sleep 600");

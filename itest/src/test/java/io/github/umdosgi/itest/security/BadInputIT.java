@@ -20,7 +20,9 @@ import org.osgi.framework.Bundle;
 
 import io.github.umdosgi.api.DriverDescriptor;
 import io.github.umdosgi.api.DriverInfo;
+import io.github.umdosgi.api.DriverLoader;
 import io.github.umdosgi.api.DriverNotLoadedException;
+import io.github.umdosgi.api.DriverOwnershipException;
 import io.github.umdosgi.api.DriverState;
 import io.github.umdosgi.itest.DriverBundles;
 import io.github.umdosgi.itest.Payloads;
@@ -28,10 +30,11 @@ import io.github.umdosgi.itest.UmdPaxExam;
 import io.github.umdosgi.itest.Waits;
 
 /**
- * Bad input through the {@link io.github.umdosgi.api.UmdManager} API: nulls, empty and unknown
- * names, a huge name, non-positive timeouts, bad load arguments. Each gives a clear exception
- * (NullPointerException naming the parameter, IllegalArgumentException, IllegalStateException or
- * DriverNotLoadedException) at once, and afterwards the manager still serves the sample driver
+ * Bad input through the API's three services ({@link io.github.umdosgi.api.UmdManager},
+ * {@link io.github.umdosgi.api.UmdAdmin}, {@link io.github.umdosgi.api.DriverLoader}): nulls, empty
+ * and unknown names, a huge name, non-positive timeouts, bad load arguments. Each gives a clear
+ * exception (NullPointerException naming the parameter, IllegalArgumentException,
+ * IllegalStateException, DriverNotLoadedException or DriverOwnershipException) at once, and afterwards the manager still serves the sample driver
  * with the same handler and leaks nothing. (The Gogo commands are tested with the launcher.)
  */
 @RunWith(UmdPaxExam.class)
@@ -117,22 +120,22 @@ public class BadInputIT extends SecurityTestSupport {
 
     @Test
     public void operatorActionsWithBadNames() {
-        npe("kill(null)", "name", () -> umd.kill(null));
-        notLoaded("kill(unknown)", "nosuchdriver", () -> umd.kill("nosuchdriver"));
-        notLoaded("kill(huge)", HUGE, () -> umd.kill(HUGE));
-        npe("restart(null)", "name", () -> umd.restart(null));
-        notLoaded("restart(unknown)", "nosuchdriver", () -> umd.restart("nosuchdriver"));
+        npe("kill(null)", "name", () -> admin.kill(null));
+        notLoaded("kill(unknown)", "nosuchdriver", () -> admin.kill("nosuchdriver"));
+        notLoaded("kill(huge)", HUGE, () -> admin.kill(HUGE));
+        npe("restart(null)", "name", () -> admin.restart(null));
+        notLoaded("restart(unknown)", "nosuchdriver", () -> admin.restart("nosuchdriver"));
         // unload of what is not loaded does nothing, as documented.
         returns("unload(unknown)", () -> {
-            umd.unload("nosuchdriver");
+            admin.unload("nosuchdriver");
             return null;
         });
         returns("unload(huge)", () -> {
-            umd.unload(HUGE);
+            admin.unload(HUGE);
             return null;
         });
         Object unloadNull = outcome(() -> {
-            umd.unload(null);
+            admin.unload(null);
             return "returned";
         });
         System.out.println("[BadInputIT] unload(null) -> " + unloadNull);
@@ -146,14 +149,25 @@ public class BadInputIT extends SecurityTestSupport {
                 .entry("bin/echo", DriverBundles.handler(DriverBundles.ECHO_HANDLER)), "badload");
         DriverDescriptor good = DriverDescriptor.of("badload", "bin/echo");
 
-        npe("load(null, descriptor, null)", "owner", () -> umd.load(null, good, null));
-        npe("load(owner, null, null)", "descriptor", () -> umd.load(owner, null, null));
-        ise("load by a bundle that is not started", () -> umd.load(owner, good, null));
         owner.start();
-        ise("load of a name another bundle loaded (sample)",
-                () -> umd.load(owner, DriverDescriptor.of(SAMPLE, "bin/echo"), null));
+        DriverLoader loader = loaderOf(owner);
+        npe("load(null, null)", "descriptor", () -> loader.load(null, null));
+        npe("loader unload(null)", "name", () -> {
+            loader.unload(null);
+            return null;
+        });
+        returns("loader unload(unknown)", () -> {
+            loader.unload("nosuchdriver");
+            return null;
+        });
+        DriverOwnershipException taken = ownership("load of a name another bundle's header declares (sample)",
+                SAMPLE, () -> loader.load(DriverDescriptor.of(SAMPLE, "bin/echo"), null));
+        assertTrue("names the declaring bundle: " + taken.getMessage(), taken.getMessage().contains(SAMPLE_BSN));
         assertEquals("the sample driver still belongs to its bundle", sampleBundle().getBundleId(),
                 info(SAMPLE).bundleId());
+        owner.stop();
+        ise("load through a loader its bundle released by stopping", () -> loader.load(good, null));
+        owner.start();
 
         // The descriptor itself refuses bad values before the manager sees them.
         npe("DriverDescriptor.of(null, ...)", "name", () -> DriverDescriptor.of(null, "bin/echo"));
@@ -165,7 +179,7 @@ public class BadInputIT extends SecurityTestSupport {
         iae("DriverDescriptor with a relative wrapper", () -> good.toBuilder().wrapper(java.util.List.of("setpriv")).build());
 
         // And a good load still works, then unloads cleanly.
-        DriverInfo loaded = umd.load(owner, good, null);
+        DriverInfo loaded = loaderOf(owner).load(good, null);
         assertEquals(DriverState.IDLE, loaded.state());
         owner.uninstall();
         assertNothingLeft("badload");
@@ -212,6 +226,17 @@ public class BadInputIT extends SecurityTestSupport {
         System.out.println("[BadInputIT] " + what + " -> " + o);
         assertTrue(what + ": expected IllegalStateException with a message, got " + o,
                 o instanceof IllegalStateException e && e.getMessage() != null && !e.getMessage().isBlank());
+    }
+
+    private static DriverOwnershipException ownership(String what, String name, Callable<?> action) {
+        Object o = outcome(action);
+        System.out.println("[BadInputIT] " + what + " -> " + shorten(o));
+        if (!(o instanceof DriverOwnershipException e)) {
+            fail(what + ": expected DriverOwnershipException, got " + shorten(o));
+            return null;
+        }
+        assertEquals(what + ": driverName()", name, e.driverName());
+        return e;
     }
 
     private static DriverNotLoadedException notLoaded(String what, String name, Callable<?> action) {

@@ -27,14 +27,14 @@ import io.github.umdosgi.itest.Waits;
 
 /**
  * The handler's environment is exactly the promised minimal one: PATH=/usr/local/bin:/usr/bin:/bin,
- * LANG=C, HOME=TMPDIR=the private directory, UMD_DRIVER, UMD_INSTANCE, UMD_PROTOCOL, and nothing of the JVM's own
- * environment unless the header allowlists it with {@code env}; the working directory is the
- * private directory. itest/pom.xml puts {@code UMD_TEST_SECRET=s3cr3t} into the test JVM's
+ * LANG=C, HOME=TMPDIR=/tmp (the sandbox's scratch directory), UMD_DRIVER, UMD_INSTANCE, UMD_PROTOCOL, and nothing
+ * of the JVM's own environment unless the header allowlists it with {@code env}; the sandbox's outer process
+ * works in the private directory. itest/pom.xml puts {@code UMD_TEST_SECRET=s3cr3t} into the test JVM's
  * environment (failsafe {@code environmentVariables}).
  *
- * <p>Two views: /proc/pid/environ of a handler exec'd directly (the exact set the manager passed)
- * and what a shell handler itself sees ({@code env} written to a file in its working directory;
- * the shell adds PWD).
+ * <p>Two views: /proc/pid/environ of the process the manager started (the exact set it passed,
+ * which bubblewrap hands on unchanged) and what a shell handler itself sees inside the sandbox
+ * ({@code env} sent back as its first reply; the shell adds PWD).
  */
 @RunWith(UmdPaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -44,8 +44,18 @@ public class HandlerEnvironmentIT extends SecurityTestSupport {
     private static final String SECRET = "s3cr3t";
     private static final String PATH = "/usr/local/bin:/usr/bin:/bin";
 
-    /** Writes its environment to env.txt in its working directory, then echoes frames. */
-    private static final String ENV_SCRIPT = "#!/bin/sh\nenv > env.tmp && mv env.tmp env.txt\nexec cat\n";
+    /** Answers its first request (one byte) with its environment as one frame, then echoes frames. */
+    private static final String ENV_SCRIPT = "#!/bin/sh\n"
+            + "head -c 5 >/dev/null\n"
+            + "e=$(env)\n"
+            + "n=${#e}\n"
+            + "byte() { printf \"\\\\$(printf %03o \"$1\")\"; }\n"
+            + "byte $((n >> 24 & 255)); byte $((n >> 16 & 255)); byte $((n >> 8 & 255)); byte $((n & 255))\n"
+            + "printf %s \"$e\"\n"
+            + "exec cat\n";
+
+    /** The scratch directory inside the sandbox: working directory, HOME and TMPDIR. */
+    private static final String SCRATCH = "/tmp";
 
     @Test
     public void directHandlerGetsExactlyTheMinimalEnvironment() throws Exception {
@@ -54,7 +64,7 @@ public class HandlerEnvironmentIT extends SecurityTestSupport {
         Map<String, String> env = environOf("envexact");
         Path dir = privateDir("envexact");
         System.out.println("[HandlerEnvironmentIT] envexact environ: " + env);
-        assertEquals("the complete environment", expected("envexact", dir), env);
+        assertEquals("the complete environment", expected("envexact"), env);
         assertCwd("envexact", dir);
     }
 
@@ -64,16 +74,13 @@ public class HandlerEnvironmentIT extends SecurityTestSupport {
         Bundle b = install("itest:envscript", DriverBundles.bundle("itest.envscript")
                 .driverHeader("envscript;handler=bin/env.sh").entry("bin/env.sh", ENV_SCRIPT), "envscript");
         b.start();
-        assertArrayEquals("the script echoes", "e".getBytes(), umd.call("envscript", "e".getBytes()));
-        Path dir = privateDir("envscript");
-        Path dump = dir.resolve("env.txt");
-        Waits.waitFor("the handler wrote " + dump, Waits.SOON, () -> Files.isRegularFile(dump));
-        Map<String, String> seen = parse(Files.readString(dump, StandardCharsets.UTF_8), "\n");
+        Map<String, String> seen = parse(new String(umd.call("envscript", "e".getBytes()), StandardCharsets.UTF_8), "\n");
+        assertArrayEquals("then the script echoes", "e".getBytes(), umd.call("envscript", "e".getBytes()));
         System.out.println("[HandlerEnvironmentIT] envscript sees: " + seen);
         assertFalse("the secret leaked to the handler: " + seen, seen.containsKey(SECRET_NAME));
-        Map<String, String> expected = expected("envscript", dir);
+        Map<String, String> expected = expected("envscript");
         // dash adds PWD, the working directory; nothing else may appear.
-        expected.put("PWD", dir.toString());
+        expected.put("PWD", SCRATCH);
         assertEquals("what the shell handler sees", expected, seen);
     }
 
@@ -82,7 +89,7 @@ public class HandlerEnvironmentIT extends SecurityTestSupport {
         assumeSecretInJvm();
         echoDriver("envallow", ";env=\"" + SECRET_NAME + "\"");
         Map<String, String> env = environOf("envallow");
-        Map<String, String> expected = expected("envallow", privateDir("envallow"));
+        Map<String, String> expected = expected("envallow");
         expected.put(SECRET_NAME, SECRET);
         assertEquals("minimal environment plus the allowlisted variable", expected, env);
     }
@@ -94,7 +101,7 @@ public class HandlerEnvironmentIT extends SecurityTestSupport {
         assumeTrue("the test JVM has PATH and HOME", System.getenv("PATH") != null && System.getenv("HOME") != null);
         echoDriver("envoverride", ";env=\"PATH,HOME,TMPDIR,UMD_DRIVER," + SECRET_NAME + "\"");
         Map<String, String> env = environOf("envoverride");
-        Map<String, String> expected = expected("envoverride", privateDir("envoverride"));
+        Map<String, String> expected = expected("envoverride");
         expected.put(SECRET_NAME, SECRET);
         System.out.println("[HandlerEnvironmentIT] envoverride environ: " + env + " (JVM PATH=" + System.getenv("PATH")
                 + ", HOME=" + System.getenv("HOME") + ")");
@@ -126,12 +133,12 @@ public class HandlerEnvironmentIT extends SecurityTestSupport {
     }
 
     /** The promised environment of a handler of {@code driver}, instance 0. */
-    private static Map<String, String> expected(String driver, Path dir) {
+    private static Map<String, String> expected(String driver) {
         Map<String, String> m = new TreeMap<>();
         m.put("PATH", PATH);
         m.put("LANG", "C");
-        m.put("HOME", dir.toString());
-        m.put("TMPDIR", dir.toString());
+        m.put("HOME", SCRATCH);
+        m.put("TMPDIR", SCRATCH);
         m.put("UMD_DRIVER", driver);
         m.put("UMD_INSTANCE", "0");
         m.put("UMD_PROTOCOL", "1");

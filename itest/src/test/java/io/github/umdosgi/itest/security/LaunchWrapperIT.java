@@ -33,6 +33,10 @@ import io.github.umdosgi.itest.Waits;
  * every start, restarts included: {@code setpriv --no-new-privs} shows in /proc/pid/status,
  * {@code prlimit} limits show in /proc/pid/limits, and the process is the handler itself (the
  * wrapper execs it). A relative or missing wrapper fails the driver with a clear reason.
+ *
+ * <p>The first two run unconfined ({@code sandbox=none}), where the wrapper runs before the handler
+ * in the process the manager started, and the sandbox's own no_new_privs cannot mask setpriv's.
+ * In the sandbox the wrapper runs inside it, before the handler: the last test shows that.
  */
 @RunWith(UmdPaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -40,6 +44,7 @@ public class LaunchWrapperIT extends SecurityTestSupport {
 
     private static final String SETPRIV = "/usr/bin/setpriv";
     private static final String PRLIMIT = "/usr/bin/prlimit";
+    private static final String UNCONFINED = ";sandbox=none";
 
     @Test
     public void setprivNoNewPrivs() throws Exception {
@@ -48,16 +53,16 @@ public class LaunchWrapperIT extends SecurityTestSupport {
         assumeTrue("the test JVM already runs with NoNewPrivs=1, so the wrapper's effect cannot be told apart",
                 "0".equals(jvm));
         // Control: without the wrapper a handler inherits the JVM's 0.
-        echoDriver("nowrap", "");
+        echoDriver("nowrap", UNCONFINED);
         assertEquals("NoNewPrivs of a handler without wrapper", "0", status(pid("nowrap"), "NoNewPrivs"));
 
-        echoDriver("nnp", ";wrapper=\"" + SETPRIV + " --no-new-privs --\"");
+        echoDriver("nnp", UNCONFINED + ";wrapper=\"" + SETPRIV + " --no-new-privs --\"");
         long pid = pid("nnp");
         assertIsTheHandler("nnp", pid);
         assertEquals("NoNewPrivs of the wrapped handler", "1", status(pid, "NoNewPrivs"));
 
         // A restart goes through the wrapper too.
-        umd.kill("nnp");
+        admin.kill("nnp");
         assertProcessGone(pid);
         assertArrayEquals("again".getBytes(), umd.call("nnp", "again".getBytes()));
         long restarted = pid("nnp");
@@ -70,7 +75,7 @@ public class LaunchWrapperIT extends SecurityTestSupport {
     @Test
     public void prlimitLimits() throws Exception {
         assumeTrue(PRLIMIT + " not installed", Files.isExecutable(Path.of(PRLIMIT)));
-        echoDriver("limited", ";wrapper=\"" + PRLIMIT + " --as=268435456 --nofile=64 --\"");
+        echoDriver("limited", UNCONFINED + ";wrapper=\"" + PRLIMIT + " --as=268435456 --nofile=64 --\"");
         long pid = pid("limited");
         assertIsTheHandler("limited", pid);
         String limits = Files.readString(Path.of("/proc", Long.toString(pid), "limits"), StandardCharsets.UTF_8);
@@ -83,6 +88,20 @@ public class LaunchWrapperIT extends SecurityTestSupport {
         assertArrayEquals(big, umd.call("limited", big));
         System.out.println("[LaunchWrapperIT] prlimit: pid " + pid + " limits: " + limits.lines()
                 .filter(l -> l.startsWith("Max address space") || l.startsWith("Max open files")).toList());
+    }
+
+    @Test
+    public void inTheSandboxTheWrapperRunsInsideBeforeTheHandler() throws Exception {
+        assumeTrue(PRLIMIT + " not installed", Files.isExecutable(Path.of(PRLIMIT)));
+        echoDriver("boxlimited", ";wrapper=\"" + PRLIMIT + " --nofile=48 --\"");
+        List<ProcessHandle> handler = HandlerProcesses.ofDriver(root(), "boxlimited");
+        assertEquals("one handler process in the sandbox: " + HandlerProcesses.describe(handler), 1, handler.size());
+        String limits = Files.readString(Path.of("/proc", Long.toString(handler.get(0).pid()), "limits"),
+                StandardCharsets.UTF_8);
+        assertTrue("open files limit 48 in:\n" + limits,
+                Pattern.compile("(?m)^Max open files\\s+48\\s+48\\s+files").matcher(limits).find());
+        assertEquals("the wrapper exec'd the handler", "/umd/boxlimited",
+                handler.get(0).info().command().orElse("").replace(" (deleted)", ""));
     }
 
     @Test

@@ -137,6 +137,21 @@ public class SandboxAttackIT extends SecurityTestSupport {
         assertTrue("the unsandboxed handler's jar in " + deploy, Files.exists(openJar));
     }
 
+    /**
+     * The manager's launch shim and seccomp program live in its bundle's data area: an attacker who
+     * could open them for writing could run code before every later handler, or lift the filter.
+     * (Replacing the shim is also caught by its digest check before each use: LaunchShimTest.)
+     */
+    @Test
+    public void onlyTheUnsandboxedHandlerCanOpenTheManagersShimAndSeccompProgramForWriting() throws Exception {
+        Bundle manager = bundleBySymbolicName("io.github.umdosgi.impl");
+        Path data = manager.getBundleContext().getDataFile("launcher").toPath();
+        for (Path file : List.of(data.resolve("umd-launch"), data.resolve("seccomp").resolve("default.bpf"))) {
+            assertTrue("the manager installed " + file, Files.isRegularFile(file));
+            blockedOnlyInTheSandbox("openrw " + file);
+        }
+    }
+
     @Test
     public void onlyTheUnsandboxedHandlerListsAnotherDriversPrivateDirectory() throws Exception {
         long target = startTarget();

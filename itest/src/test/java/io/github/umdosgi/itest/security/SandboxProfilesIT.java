@@ -95,6 +95,9 @@ public class SandboxProfilesIT extends SecurityTestSupport {
     public void readOnlyPathsCanBeReadAndNotWritten() throws Exception {
         Path shared = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "umd-ro-");
         Path data = Files.writeString(shared.resolve("data.txt"), "twelve bytes");
+        // The sandbox's uid reads what any user may read: a bound path keeps its permissions.
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         try {
             start("roblind", ATTACK, "");
             start("roshared", ATTACK, ";ro-paths=" + shared.toRealPath());

@@ -7,11 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.osgi.framework.Bundle;
@@ -22,12 +20,20 @@ import io.github.umdosgi.api.DriverInfo;
 import io.github.umdosgi.api.DriverNotLoadedException;
 import io.github.umdosgi.api.DriverState;
 import io.github.umdosgi.api.HandlerStartException;
+import io.github.umdosgi.api.InstanceInfo;
 import io.github.umdosgi.api.MessageTooLargeException;
+import io.github.umdosgi.api.NoInstanceFreeException;
 import io.github.umdosgi.api.PostStartHook;
+import io.github.umdosgi.api.TransportException;
 import io.github.umdosgi.api.UmdException;
 import io.github.umdosgi.impl.blob.DriverDirectories;
 import io.github.umdosgi.impl.blob.HandlerBlob;
 import io.github.umdosgi.impl.config.DriverOverrides;
+import io.github.umdosgi.impl.driver.Phase.Failed;
+import io.github.umdosgi.impl.driver.Phase.LoadRequest;
+import io.github.umdosgi.impl.driver.Phase.Loaded;
+import io.github.umdosgi.impl.driver.Phase.NotLoaded;
+import io.github.umdosgi.impl.driver.Phase.Starting;
 import io.github.umdosgi.impl.frame.ReplyTarget;
 import io.github.umdosgi.impl.process.HandlerProcess;
 
@@ -36,43 +42,44 @@ import io.github.umdosgi.impl.process.HandlerProcess;
  * {@code usermode_driver_mgmt.c}: {@link #load} (extract, fork, post-start
  * hook; loaded only if all succeeded), {@link #unload} (kill, close, delete),
  * and {@link #call} (lazy load through the declaring bundle, then one
- * request/reply on a handler instance, which restarts a dead handler and
- * shuts it down on any transport error).
+ * request/reply on a handler instance).
  *
- * <p>Concurrency: {@link #lifecycle} serialises load, unload, restart and
- * reconfiguration. Calls never take it: they read the volatile
- * {@link #loaded} snapshot and lock only the instance they use. The other
- * fields are volatile and written under {@code lifecycle}, except that the
- * restart supervisor (a caller's thread) may set {@link #phase} to FAILED,
- * callers and exit callbacks record {@link #lastError} (the latest write
- * wins), and the extender sets {@link #declaringBundle}.
+ * <p>Concurrency, as the kernel's {@code mgmt->lock}: {@link #lock} is held
+ * for every change of {@link #state}, which is one {@link Phase} value
+ * replaced as a whole (volatile, so that calls read it without the lock), and
+ * guards {@link #overrides} and {@link #retired}. Methods named
+ * {@code do...}, {@link #startAll} and {@link #teardown} assert that their
+ * caller holds it. A caller that finds the driver {@link Starting} waits on
+ * the lock, which the loading thread holds until the load is over. Lock
+ * order: the driver's lock before an instance's; a thread holding an
+ * instance's lock only ever tries the driver's ({@link #giveUp}).
+ * {@link #declaringBundle} is volatile and written under the lock by the
+ * extender's thread. Counters live in {@link DriverStats}, log lines and
+ * events in {@link DriverReports}.
  */
 public final class Driver {
 
-    /** What a successful load created; replaced as a whole, never mutated. */
-    private record Loaded(Bundle owner, DriverDescriptor descriptor, HandlerBlob blob,
-            List<HandlerInstance> instances, RestartTracker restarts) {
-    }
+    /** The registry forgot this driver; attach to the one it knows now. */
+    static final class Retired extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
 
-    /** The arguments of the last load, kept so that an operator restart can repeat a failed one. */
-    private record LoadRequest(Bundle owner, DriverDescriptor descriptor, PostStartHook hook) {
+        Retired(String name) {
+            super("driver '" + name + "' was forgotten by the registry");
+        }
     }
 
     private final String name;
     private final DriverServices services;
+    private final DriverReports reports;
+    private final DriverStats stats = new DriverStats();
 
-    private final ReentrantLock lifecycle = new ReentrantLock();
-    private volatile Loaded loaded;
-    private volatile LoadRequest lastLoad;
-    private volatile DriverState phase = DriverState.NOT_LOADED;
-    private volatile String lastError;
-    private volatile Bundle declaringBundle;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile Phase state = new NotLoaded(null);
     private volatile DriverOverrides overrides = DriverOverrides.NONE;
+    private volatile Bundle declaringBundle;
+    private boolean retired;
 
     private final AtomicInteger nextInstance = new AtomicInteger();
-    private final LongAdder calls = new LongAdder();
-    private final LongAdder failures = new LongAdder();
-    private final LongAdder starts = new LongAdder();
 
     /**
      * @param name the driver name
@@ -81,6 +88,7 @@ public final class Driver {
     public Driver(String name, DriverServices services) {
         this.name = name;
         this.services = services;
+        this.reports = new DriverReports(name, services);
     }
 
     // ---------------------------------------------------------------- load
@@ -88,62 +96,69 @@ public final class Driver {
     /**
      * The kernel's {@code umd_mgmt_load}: extract the handler into a fresh
      * private directory, start every instance and run its post-start hook.
-     * The driver is loaded only if all of that succeeded; otherwise it is
-     * FAILED and nothing is left behind.
+     * Afterwards the driver is loaded, or FAILED with nothing left behind.
      *
      * @param owner the bundle embedding the handler
      * @param declared what to run, before operator overrides
      * @param hook the post-start hook, or null
      * @throws HandlerStartException the load failed
+     * @throws IllegalStateException another bundle has loaded the driver
      */
     public void load(Bundle owner, DriverDescriptor declared, PostStartHook hook) throws HandlerStartException {
-        lifecycle.lock();
+        lock.lock();
         try {
-            Loaded current = loaded;
-            if (current != null) {
-                if (current.owner().getBundleId() == owner.getBundleId()) {
-                    return;
-                }
-                throw new IllegalStateException("driver '" + name + "' is already loaded by bundle "
-                        + current.owner().getSymbolicName() + " [" + current.owner().getBundleId() + "]");
-            }
-            lastLoad = new LoadRequest(owner, declared, hook);
-            phase = DriverState.STARTING;
-            Path directory = null;
-            List<HandlerInstance> instances = new ArrayList<>();
-            try {
-                DriverDescriptor descriptor = overrides.applyTo(declared);
-                if (!descriptor.sandbox().confined()) {
-                    services.log().warn("driver '" + name + "' runs WITHOUT a sandbox (sandbox=none): its handler has"
-                            + " every right of the JVM's user; remove sandbox=none unless that is meant");
-                }
-                directory = services.directories().create(name);
-                HandlerBlob blob = HandlerBlob.extract(owner.getEntry(descriptor.handler()), descriptor.handler(), descriptor.sha256(), directory, name,
-                        services.directories().maxHandlerSize());
-                for (int i = 0; i < descriptor.instances(); i++) {
-                    HandlerInstance instance = new HandlerInstance(this, i, descriptor, blob, hook, services);
-                    instances.add(instance);
-                    instance.startAtLoad();
-                }
-                loaded = new Loaded(owner, descriptor, blob, List.copyOf(instances),
-                        new RestartTracker(descriptor.restartPolicy()));
-                lastError = null;
-                phase = DriverState.IDLE;
-                String loadedMessage = "driver '" + name + "' loaded from bundle " + owner.getSymbolicName()
-                        + " with " + instances.size() + " instance(s)";
-                services.log().info(loadedMessage);
-                publish(DriverEvent.Type.LOADED, owner, loadedMessage);
-            } catch (IOException | UmdException | RuntimeException e) {
-                instances.forEach(HandlerInstance::close);
-                deleteQuietly(directory);
-                lastError = e instanceof UmdException ? stripPrefix(e.getMessage()) : e.getMessage();
-                phase = DriverState.FAILED;
-                reportFailure(owner, "driver '" + name + "' failed to load: " + lastError);
-                throw e instanceof HandlerStartException hse ? hse
-                        : new HandlerStartException(name, "load failed: " + lastError, e);
-            }
+            doLoad(new LoadRequest(owner, declared, hook));
         } finally {
-            lifecycle.unlock();
+            lock.unlock();
+        }
+    }
+
+    private void doLoad(LoadRequest request) throws HandlerStartException {
+        assert lock.isHeldByCurrentThread();
+        if (retired) {
+            throw new Retired(name);
+        }
+        if (state instanceof Loaded current) {
+            Bundle owner = current.request().owner();
+            if (owner.getBundleId() == request.owner().getBundleId()) {
+                return;
+            }
+            throw new IllegalStateException("driver '" + name + "' is already loaded by bundle "
+                    + owner.getSymbolicName() + " [" + owner.getBundleId() + "]");
+        }
+        state = new Starting(request);
+        startAll(request);
+    }
+
+    /** Extracts and starts; the state is {@link Starting} and becomes Loaded or Failed. */
+    private void startAll(LoadRequest request) throws HandlerStartException {
+        assert lock.isHeldByCurrentThread();
+        Path directory = null;
+        List<HandlerInstance> instances = new ArrayList<>();
+        try {
+            DriverDescriptor descriptor = overrides.applyTo(request.declared());
+            if (!descriptor.sandbox().confined()) {
+                reports.unconfined();
+            }
+            directory = services.directories().create(name);
+            HandlerBlob blob = HandlerBlob.extract(request.owner().getEntry(descriptor.handler()), descriptor.handler(),
+                    descriptor.sha256(), directory, name, services.directories().maxHandlerSize());
+            for (int i = 0; i < descriptor.instances(); i++) {
+                HandlerInstance instance = new HandlerInstance(this, i, descriptor, blob, request.hook(), services);
+                instances.add(instance);
+                instance.startAtLoad();
+            }
+            state = new Loaded(request, descriptor, blob, List.copyOf(instances),
+                    new RestartTracker(descriptor.restartPolicy()));
+            stats.clearError();
+            reports.loaded(request.owner(), instances.size());
+        } catch (IOException | UmdException | RuntimeException e) {
+            teardown(instances, directory, false);
+            String reason = e instanceof UmdException ? stripPrefix(e.getMessage()) : e.getMessage();
+            state = new Failed(reason, request);
+            reports.failed(request.owner(), "driver '" + name + "' failed to load: " + reason);
+            throw e instanceof HandlerStartException hse ? hse
+                    : new HandlerStartException(name, "load failed: " + reason, e);
         }
     }
 
@@ -152,25 +167,47 @@ public final class Driver {
     /**
      * The kernel's {@code umd_mgmt_unload}: kill every handler (a call in
      * flight gets a TransportException), close the pipes and delete the
-     * private directory. Does nothing when not loaded.
+     * private directory. Afterwards nothing of the driver runs. A driver
+     * declared by an active bundle is loaded again by the next call.
      */
     public void unload() {
-        lifecycle.lock();
+        lock.lock();
         try {
-            Loaded current = loaded;
-            if (current == null) {
-                phase = DriverState.NOT_LOADED;
-                return;
-            }
-            phase = DriverState.STOPPING;
-            loaded = null;
-            current.instances().forEach(HandlerInstance::close);
-            deleteQuietly(current.blob().directory());
-            phase = DriverState.NOT_LOADED;
-            services.log().info("driver '" + name + "' unloaded");
-            publish(DriverEvent.Type.UNLOADED, current.owner(), "driver '" + name + "' unloaded");
+            doUnload();
         } finally {
-            lifecycle.unlock();
+            lock.unlock();
+        }
+    }
+
+    private void doUnload() {
+        assert lock.isHeldByCurrentThread();
+        Phase current = state;
+        state = new NotLoaded(current.lastLoad());
+        if (current instanceof Loaded loaded) {
+            teardown(loaded.instances(), loaded.blob().directory(), false);
+            reports.unloaded(loaded.request().owner());
+        }
+    }
+
+    /**
+     * The one teardown: closes the instances and deletes the directory. The
+     * whole of it waits at most the reap timeout for the instances' locks, so
+     * a bundle stop is bounded however many instances there are. An unload
+     * kills every handler first, so they die together; a reload
+     * ({@code drain}) lets the calls in flight finish within that bound.
+     */
+    private void teardown(List<HandlerInstance> instances, Path directory, boolean drain) {
+        assert lock.isHeldByCurrentThread();
+        long deadline = Deadlines.after(services.reapTimeout());
+        // Every instance is closed (and on unload killed) before any is waited for, so they die together.
+        instances.forEach(instance -> instance.beginClose(!drain));
+        instances.forEach(instance -> instance.finishClose(deadline));
+        if (directory != null) {
+            try {
+                DriverDirectories.deleteTree(directory);
+            } catch (IOException e) {
+                reports.error("cannot delete " + directory + ": " + e.getMessage());
+            }
         }
     }
 
@@ -190,7 +227,10 @@ public final class Driver {
     }
 
     /**
-     * The kernel's {@code umd_mgmt_send_recv}.
+     * The kernel's {@code umd_mgmt_send_recv}. A driver that is starting or
+     * being reloaded is waited for, within the timeout; a call that reached
+     * an instance closed by a reload before anything was sent is repeated on
+     * the new handlers.
      *
      * @param request the request payload, position to limit; on success its position is at its limit
      * @param target gives the buffer the reply goes to
@@ -199,62 +239,114 @@ public final class Driver {
      * @throws UmdException a typed failure; see {@link io.github.umdosgi.api.UmdManager#call}
      */
     public ByteBuffer call(ByteBuffer request, ReplyTarget target, Duration timeout) throws UmdException {
-        Loaded current = loaded;
-        if (current == null) {
-            current = requestLoad();
+        long began = System.nanoTime();
+        for (;;) {
+            Loaded current = awaitLoaded(timeout, began);
+            DriverDescriptor descriptor = current.descriptor();
+            if (request.remaining() > descriptor.maxMessageSize()) {
+                stats.failed(null);
+                throw new MessageTooLargeException(name, "request of " + request.remaining()
+                        + " bytes exceeds the maximum message size of " + descriptor.maxMessageSize());
+            }
+            long deadline = began + Deadlines.nanos(timeout != null ? timeout : descriptor.callTimeout());
+            HandlerInstance instance = acquireInstance(current.instances(), deadline);
+            try {
+                ByteBuffer reply = instance.sendRecv(request, target, deadline);
+                current.restarts().succeeded();
+                stats.succeeded();
+                request.position(request.limit());
+                return reply;
+            } catch (HandlerInstance.Superseded nothingSent) {
+                // Closed by a reload or unload before the request went out: that teardown holds the
+                // lock, so wait for it to end, then look at the state again.
+                instance.release();
+                instance = null;
+                awaitLock(deadline);
+            } catch (UmdException e) {
+                stats.failed(stripPrefix(e.getMessage()));
+                throw e;
+            } finally {
+                if (instance != null) {
+                    instance.release();
+                }
+            }
         }
-        if (phase == DriverState.FAILED) {
-            failures.increment();
-            throw new HandlerStartException(name, "driver is in failed state: " + lastError);
+    }
+
+    /** The loaded state, waiting out a load in progress and asking for a load when there is none. */
+    private Loaded awaitLoaded(Duration timeout, long began) throws UmdException {
+        boolean requested = false;
+        for (;;) {
+            Phase current = state;
+            if (current instanceof Loaded loaded) {
+                return loaded;
+            }
+            if (current instanceof Starting starting) {
+                Duration wait = timeout != null ? timeout : starting.request().declared().callTimeout();
+                awaitLock(began + Deadlines.nanos(wait));
+            } else if (requested) {
+                stats.failed(null);
+                throw notLoaded(current);
+            } else {
+                requestLoad(current);
+                requested = true;
+            }
         }
-        DriverDescriptor descriptor = current.descriptor();
-        if (request.remaining() > descriptor.maxMessageSize()) {
-            failures.increment();
-            throw new MessageTooLargeException(name, "request of " + request.remaining()
-                    + " bytes exceeds the maximum message size of " + descriptor.maxMessageSize());
-        }
-        Duration effective = timeout != null ? timeout : descriptor.callTimeout();
-        long deadline = Deadlines.after(effective);
-        HandlerInstance instance = acquireInstance(current.instances(), deadline);
+    }
+
+    /** Waits until the thread loading the driver lets go of the lock, as the kernel's caller does. */
+    private void awaitLock(long deadline) throws UmdException {
         try {
-            ByteBuffer reply = instance.sendRecv(request, target, deadline);
-            current.restarts().succeeded();
-            calls.increment();
-            request.position(request.limit());
-            return reply;
-        } catch (UmdException e) {
-            failures.increment();
-            lastError = stripPrefix(e.getMessage());
-            throw e;
-        } finally {
-            instance.release();
+            if (!lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                stats.failed(null);
+                throw new NoInstanceFreeException(name, "the driver was still starting when the call timed out;"
+                        + " nothing was sent");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransportException(name, "interrupted while the driver was starting", e);
         }
+        lock.unlock();
     }
 
     /**
      * The kernel's {@code request_module}: start the installed bundle that
-     * declares this driver (its start loads the driver through the extender)
-     * and check again.
+     * declares the driver (its start loads the driver through the extender),
+     * or, when that bundle is active and the driver was unloaded, repeat its
+     * last load.
      */
-    private Loaded requestLoad() throws UmdException {
+    private void requestLoad(Phase current) throws UmdException {
         Bundle bundle = declaringBundle;
-        if (bundle != null && (bundle.getState() & (Bundle.INSTALLED | Bundle.RESOLVED)) != 0) {
+        if (bundle == null) {
+            return;
+        }
+        if ((bundle.getState() & (Bundle.INSTALLED | Bundle.RESOLVED)) != 0) {
             try {
+                // Not under the lock: the framework's own locks come first.
                 bundle.start();
             } catch (BundleException | IllegalStateException e) {
                 throw new DriverNotLoadedException(name, "starting bundle " + bundle.getSymbolicName()
                         + " failed: " + e.getMessage(), e);
             }
-        }
-        Loaded current = loaded;
-        if (current == null) {
-            if (phase == DriverState.FAILED) {
-                throw new HandlerStartException(name, "driver is in failed state: " + lastError);
+        } else if (current instanceof NotLoaded) {
+            lock.lock();
+            try {
+                LoadRequest last = state instanceof NotLoaded again ? again.last() : null;
+                if (last != null && isDeclaredBy(last.owner()) && last.owner().getState() == Bundle.ACTIVE) {
+                    doLoad(last);
+                }
+            } finally {
+                lock.unlock();
             }
-            throw new DriverNotLoadedException(name, bundle == null
-                    ? "no installed bundle declares this driver" : "not loaded");
         }
-        return current;
+    }
+
+    private UmdException notLoaded(Phase current) {
+        if (current instanceof Failed failed) {
+            return new HandlerStartException(name, "driver is in failed state: " + failed.reason());
+        }
+        return new DriverNotLoadedException(name, declaringBundle == null
+                ? "no installed bundle declares this driver" : "not loaded");
     }
 
     /**
@@ -275,77 +367,83 @@ public final class Driver {
     // ------------------------------------------------------ operator actions
 
     /**
-     * Kills and restarts every instance; repeats a failed load.
+     * Kills and restarts every instance of a loaded driver; loads again a
+     * failed one, or one its active declaring bundle had loaded.
      *
      * @throws UmdException not loaded, or the start failed
      */
     public void restart() throws UmdException {
-        lifecycle.lock();
+        lock.lock();
         try {
-            Loaded current = loaded;
-            if (current == null) {
-                LoadRequest retry = lastLoad;
-                if (phase == DriverState.FAILED && retry != null && retry.owner().getState() == Bundle.ACTIVE) {
-                    load(retry.owner(), retry.descriptor(), retry.hook());
-                    return;
-                }
+            Phase current = state;
+            if (current instanceof Loaded loaded) {
+                doRestart(loaded);
+                return;
+            }
+            LoadRequest last = current.lastLoad();
+            if (last == null || last.owner().getState() != Bundle.ACTIVE
+                    || !(current instanceof Failed || isDeclaredBy(last.owner()))) {
                 throw new DriverNotLoadedException(name, "not loaded");
             }
-            long deadline = Deadlines.after(current.descriptor().startTimeout());
-            for (HandlerInstance instance : current.instances()) {
-                instance.acquire(deadline);
-                try {
-                    instance.shutdown();
-                    instance.start();
-                } finally {
-                    instance.release();
-                }
-            }
-            loaded = new Loaded(current.owner(), current.descriptor(), current.blob(), current.instances(),
-                    new RestartTracker(current.descriptor().restartPolicy()));
-            lastError = null;
-            phase = DriverState.IDLE;
+            doLoad(last);
         } finally {
-            lifecycle.unlock();
+            lock.unlock();
         }
+    }
+
+    private void doRestart(Loaded loaded) throws UmdException {
+        assert lock.isHeldByCurrentThread();
+        long deadline = Deadlines.after(loaded.descriptor().startTimeout());
+        for (HandlerInstance instance : loaded.instances()) {
+            instance.acquire(deadline);
+            try {
+                instance.restartNow();
+            } finally {
+                instance.release();
+            }
+        }
+        state = new Loaded(loaded.request(), loaded.descriptor(), loaded.blob(), loaded.instances(),
+                new RestartTracker(loaded.descriptor().restartPolicy()));
+        stats.clearError();
     }
 
     /**
      * Applies operator overrides; a loaded driver is reloaded with them, a
-     * failed one gets another chance.
+     * failed one gets another chance. Callers wait for the new handlers.
      *
      * @param newOverrides the overrides
      */
     public void configure(DriverOverrides newOverrides) {
-        lifecycle.lock();
+        lock.lock();
         try {
+            if (retired) {
+                throw new Retired(name);
+            }
             overrides = newOverrides;
-            LoadRequest last = lastLoad;
-            boolean reload = loaded != null || (phase == DriverState.FAILED && last != null
-                    && last.owner().getState() == Bundle.ACTIVE);
-            if (reload) {
-                unload();
-                try {
-                    load(last.owner(), last.descriptor(), last.hook());
-                } catch (HandlerStartException e) {
-                    // Recorded as FAILED with the reason; the configuration itself was accepted.
-                } catch (RuntimeException e) {
-                    // The configuration stays accepted; the driver shows why it did not come back.
-                    lastError = "reload with the new configuration failed: " + e;
-                    phase = DriverState.FAILED;
-                    reportFailure(last.owner(), "driver '" + name + "': " + lastError);
-                }
+            Phase current = state;
+            LoadRequest last = current.lastLoad();
+            if (current instanceof Loaded
+                    || current instanceof Failed && last != null && last.owner().getState() == Bundle.ACTIVE) {
+                doReload(current, last);
             }
         } finally {
-            lifecycle.unlock();
+            lock.unlock();
         }
     }
 
-    /**
-     * @return whether anything but defaults is configured for this driver
-     */
-    public boolean isConfigured() {
-        return overrides != DriverOverrides.NONE;
+    /** Loaded (or failed) to loaded again, through {@link Starting} only: callers never see it unloaded. */
+    private void doReload(Phase current, LoadRequest last) {
+        assert lock.isHeldByCurrentThread();
+        state = new Starting(last);
+        if (current instanceof Loaded loaded) {
+            teardown(loaded.instances(), loaded.blob().directory(), true);
+            reports.unloaded(last.owner());
+        }
+        try {
+            startAll(last);
+        } catch (HandlerStartException e) {
+            // Recorded as FAILED with the reason; the configuration itself was accepted.
+        }
     }
 
     /**
@@ -355,12 +453,11 @@ public final class Driver {
      * @throws DriverNotLoadedException not loaded
      */
     public int kill() throws DriverNotLoadedException {
-        Loaded current = loaded;
-        if (current == null) {
+        if (!(state instanceof Loaded loaded)) {
             throw new DriverNotLoadedException(name, "not loaded");
         }
         int killed = 0;
-        for (HandlerInstance instance : current.instances()) {
+        for (HandlerInstance instance : loaded.instances()) {
             if (instance.kill()) {
                 killed++;
             }
@@ -368,90 +465,108 @@ public final class Driver {
         return killed;
     }
 
-    // ------------------------------------------------- callbacks, snapshots
+    // ------------------------------------------------- callbacks from instances
 
     /**
-     * The supervisor's decision before an instance restarts a dead handler:
-     * wait the backoff, or give up for good when the restart intensity is
-     * exceeded (state FAILED, every handler killed).
+     * The supervisor's decision before an instance restarts a dead handler.
+     * The caller holds that instance's lock.
+     *
+     * @return the backoff to wait first, in nanoseconds
+     * @throws HandlerStartException the restart intensity is exceeded: the driver is FAILED
      */
-    void beforeRestart(long deadline) throws HandlerStartException {
-        Loaded current = loaded;
-        if (current == null) {
+    long beforeRestart(long deadline) throws HandlerStartException {
+        if (!(state instanceof Loaded current)) {
             throw new HandlerStartException(name, "driver was unloaded");
         }
         long backoff = current.restarts().admit(System.nanoTime());
-        if (backoff == RestartTracker.REFUSED) {
-            var policy = current.restarts().policy();
-            String reason = "handler needed more than " + policy.intensity() + " restarts within "
-                    + Deadlines.nanos(policy.period()) / 1_000_000 + " ms; restarting stopped until an operator restart or a bundle restart";
-            lastError = reason;
-            phase = DriverState.FAILED;
-            current.instances().forEach(HandlerInstance::abort);
-            reportFailure(current.owner(), "driver '" + name + "': " + reason);
-            throw new HandlerStartException(name, reason);
+        if (backoff != RestartTracker.REFUSED) {
+            return backoff;
         }
-        long wait = Math.min(backoff, deadline - System.nanoTime());
-        if (wait > 0) {
+        var policy = current.restarts().policy();
+        String reason = "handler needed more than " + policy.intensity() + " restarts within "
+                + Deadlines.nanos(policy.period()) / 1_000_000 + " ms; restarting stopped until an operator restart"
+                + " or a bundle restart";
+        current.instances().forEach(HandlerInstance::abort);
+        giveUp(current, reason, reason);
+        throw new HandlerStartException(name, reason);
+    }
+
+    /**
+     * Fails the given load, if it is still the current one. The caller may
+     * hold an instance's lock, so the driver's lock is only tried; when it is
+     * taken (a load or unload is under way), the manager's exit thread does it.
+     */
+    private void giveUp(Loaded failing, String reason, String message) {
+        if (lock.tryLock()) {
             try {
-                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new HandlerStartException(name, "interrupted during restart backoff", e);
+                doFail(failing, reason, message);
+            } finally {
+                lock.unlock();
             }
+            return;
         }
+        services.processes().callbacks().execute(() -> {
+            lock.lock();
+            try {
+                doFail(failing, reason, message);
+            } finally {
+                lock.unlock();
+            }
+        });
+    }
+
+    private void doFail(Loaded failing, String reason, String message) {
+        assert lock.isHeldByCurrentThread();
+        // Only the load that failed is undone, not one that replaced it meanwhile.
+        if (state != failing) {
+            return;
+        }
+        // Torn down first, so that FAILED means nothing is left; callers meanwhile wait on the lock.
+        teardown(failing.instances(), failing.blob().directory(), false);
+        state = new Failed(reason, failing.request());
+        reports.failed(failing.request().owner(), message);
     }
 
     /**
      * A handler without post-start hook died within the settle time of its
      * first start, before any call: it cannot work, so the load is undone
-     * and the driver is FAILED, as if the load itself had failed. Runs on a
-     * worker, not on the JDK's process reaper that noticed the exit.
+     * and the driver is FAILED. Runs on the manager's exit thread.
      */
     void exitedRightAfterLoad(HandlerInstance instance, String reason) {
-        services.processes().workers().execute(() -> {
-            lifecycle.lock();
-            try {
-                Loaded current = loaded;
-                // Only the load that started this handler is undone, not one that replaced it meanwhile.
-                if (current == null || !current.instances().contains(instance)) {
-                    return;
-                }
-                loaded = null;
-                current.instances().forEach(HandlerInstance::close);
-                deleteQuietly(current.blob().directory());
-                lastError = reason;
-                phase = DriverState.FAILED;
-                reportFailure(current.owner(), "driver '" + name + "' failed to load: " + reason);
-            } finally {
-                lifecycle.unlock();
+        lock.lock();
+        try {
+            if (state instanceof Loaded current && current.instances().contains(instance)) {
+                doFail(current, reason, "driver '" + name + "' failed to load: " + reason);
             }
-        });
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** Records a handler's breach of the framing contract that did not cost the caller its reply. */
-    void protocolViolation(String message) {
-        lastError = message;
-        services.log().warn("driver '" + name + "': " + message);
-    }
-
-    void handlerStarted(HandlerInstance instance, HandlerProcess process) {
-        starts.increment();
-        publishHandler(DriverEvent.Type.HANDLER_STARTED, instance, process, "handler " + process.label() + " started");
-    }
-
-    /** Eager exit detection: runs on the JDK's process reaper as soon as a handler dies. */
+    /** Eager exit detection, on the manager's exit thread as soon as a handler dies. */
     void handlerExited(HandlerInstance instance, HandlerProcess process) {
-        if (process.killedByUs() || loaded == null) {
+        if (process.killedByUs() || !(state instanceof Loaded)) {
             return;
         }
         process.killOrphans();
         String message = "handler " + process.label() + " " + process.describeExit(Duration.ZERO)
                 + "; the next call restarts it";
-        lastError = message;
-        services.log().warn("driver '" + name + "': " + message);
-        publishHandler(DriverEvent.Type.HANDLER_EXITED, instance, process, "driver '" + name + "': " + message);
+        stats.noted(message);
+        reports.handlerExited(bundle(), instance.index(), process, message);
     }
+
+    void handlerStarted(HandlerInstance instance, HandlerProcess process) {
+        stats.started();
+        reports.handlerStarted(bundle(), instance.index(), process);
+    }
+
+    /** Records a handler's breach of the framing contract that did not cost the caller its reply. */
+    void protocolViolation(String message) {
+        stats.noted(message);
+        reports.warn(message);
+    }
+
+    // ------------------------------------------------- registry and extender
 
     /**
      * Records which installed bundle declares the driver (the extender sees
@@ -460,26 +575,15 @@ public final class Driver {
      * @param bundle the declaring bundle, or null when it went away
      */
     public void declaredBy(Bundle bundle) {
-        declaringBundle = bundle;
-    }
-
-    /** @return the declaring bundle, or null */
-    public Bundle declaringBundle() {
-        return declaringBundle;
-    }
-
-    /**
-     * @param bundle a bundle
-     * @return whether the loaded handler comes from that bundle
-     */
-    public boolean isOwnedBy(Bundle bundle) {
-        Loaded current = loaded;
-        return current != null && current.owner().getBundleId() == bundle.getBundleId();
-    }
-
-    /** @return whether a handler is loaded */
-    public boolean isLoaded() {
-        return loaded != null;
+        lock.lock();
+        try {
+            if (retired && bundle != null) {
+                throw new Retired(name);
+            }
+            declaringBundle = bundle;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -489,65 +593,92 @@ public final class Driver {
      * @param reason what was wrong
      */
     public void failed(String reason) {
-        lifecycle.lock();
+        lock.lock();
         try {
-            if (loaded == null) {
-                lastError = reason;
-                phase = DriverState.FAILED;
-                publish(DriverEvent.Type.FAILED, declaringBundle, reason);
+            if (!(state instanceof Loaded)) {
+                state = new Failed(reason, state.lastLoad());
+                reports.failedQuietly(declaringBundle, reason);
             }
         } finally {
-            lifecycle.unlock();
+            lock.unlock();
         }
     }
 
-    private void publish(DriverEvent.Type type, Bundle bundle, String message) {
-        services.events().publish(DriverEvent.of(type, name, bundle, message));
+    /**
+     * For the registry: marks the driver forgotten if nothing declares,
+     * loads or configures it, so that nothing can attach to it any more.
+     * Never waits: a driver whose lock is taken is in use.
+     *
+     * @return whether it was retired
+     */
+    boolean retireIfUnused() {
+        if (!lock.tryLock()) {
+            return false;
+        }
+        try {
+            retired = retired || !(state instanceof Loaded) && declaringBundle == null
+                    && overrides == DriverOverrides.NONE;
+            return retired;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** The driver is now FAILED: said in the log and on the event bus alike. */
-    private void reportFailure(Bundle bundle, String message) {
-        services.log().error(message);
-        publish(DriverEvent.Type.FAILED, bundle, message);
-    }
-
-    private void publishHandler(DriverEvent.Type type, HandlerInstance instance, HandlerProcess process,
-            String message) {
-        Loaded current = loaded;
-        services.events().publish(new DriverEvent(type, name, current != null ? current.owner() : declaringBundle,
-                OptionalInt.of(instance.index()), OptionalLong.of(process.pid()), message));
-    }
+    // ------------------------------------------------------------- views
 
     /** @return the driver name */
     public String name() {
         return name;
     }
 
-    /** @return a consistent-enough snapshot for operators */
-    public DriverInfo snapshot() {
-        Loaded current = loaded;
-        Bundle bundle = current != null ? current.owner() : declaringBundle;
-        var instances = current == null ? List.<io.github.umdosgi.api.InstanceInfo>of()
-                : current.instances().stream().map(HandlerInstance::snapshot).toList();
-        DriverState state = phase;
-        if (state == DriverState.IDLE && instances.stream().anyMatch(io.github.umdosgi.api.InstanceInfo::busy)) {
-            state = DriverState.RUNNING;
-        }
-        return new DriverInfo(name, bundle == null ? -1 : bundle.getBundleId(),
-                bundle == null ? "" : Objects.toString(bundle.getSymbolicName(), ""), state, instances,
-                calls.sum(), failures.sum(), starts.sum(), Optional.ofNullable(lastError),
-                Optional.ofNullable(current).map(Loaded::descriptor));
+    /** @return the declaring bundle, or null */
+    public Bundle declaringBundle() {
+        return declaringBundle;
     }
 
-    private void deleteQuietly(Path directory) {
-        if (directory == null) {
-            return;
-        }
-        try {
-            DriverDirectories.deleteTree(directory);
-        } catch (IOException e) {
-            services.log().error("driver '" + name + "': cannot delete " + directory + ": " + e.getMessage());
-        }
+    /** @return whether anything but defaults is configured for this driver */
+    public boolean isConfigured() {
+        return overrides != DriverOverrides.NONE;
+    }
+
+    /**
+     * @param bundle a bundle
+     * @return whether the loaded handler comes from that bundle
+     */
+    public boolean isOwnedBy(Bundle bundle) {
+        return state instanceof Loaded loaded && loaded.request().owner().getBundleId() == bundle.getBundleId();
+    }
+
+    /** @return whether a handler is loaded */
+    public boolean isLoaded() {
+        return state instanceof Loaded;
+    }
+
+    private boolean isDeclaredBy(Bundle bundle) {
+        Bundle declaring = declaringBundle;
+        return declaring != null && declaring.getBundleId() == bundle.getBundleId();
+    }
+
+    private Bundle bundle() {
+        return state instanceof Loaded loaded ? loaded.request().owner() : declaringBundle;
+    }
+
+    /** @return a snapshot for operators, from one read of the state */
+    public DriverInfo snapshot() {
+        Phase current = state;
+        Loaded loaded = current instanceof Loaded l ? l : null;
+        Bundle bundle = loaded != null ? loaded.request().owner() : declaringBundle;
+        List<InstanceInfo> instances = loaded == null ? List.of()
+                : loaded.instances().stream().map(HandlerInstance::snapshot).toList();
+        DriverState shown = current instanceof NotLoaded ? DriverState.NOT_LOADED
+                : current instanceof Starting ? DriverState.STARTING
+                : current instanceof Failed ? DriverState.FAILED
+                : instances.stream().anyMatch(InstanceInfo::busy) ? DriverState.RUNNING : DriverState.IDLE;
+        String lastError = current instanceof Failed failed ? failed.reason() : stats.lastError();
+        return new DriverInfo(name, bundle == null ? -1 : bundle.getBundleId(),
+                bundle == null ? "" : Objects.toString(bundle.getSymbolicName(), ""), shown, instances,
+                stats.calls(), stats.failures(), stats.starts(), Optional.ofNullable(lastError),
+                Optional.ofNullable(loaded).map(Loaded::descriptor));
     }
 
     /** Exceptions carry "driver 'x': " already; the driver's own records do not need it twice. */

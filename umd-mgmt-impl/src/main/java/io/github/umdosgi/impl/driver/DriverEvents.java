@@ -2,8 +2,8 @@ package io.github.umdosgi.impl.driver;
 
 /**
  * Where drivers publish their {@link DriverEvent}s. Implementations must not
- * block: drivers publish while holding their locks, and from the JDK's
- * process reaper threads.
+ * block: drivers publish while holding their locks, and from the
+ * manager's exit thread.
  */
 @FunctionalInterface
 public interface DriverEvents {

@@ -3,27 +3,21 @@ package io.github.umdosgi.impl.driver;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
-import io.github.umdosgi.api.CallTimeoutException;
 import io.github.umdosgi.api.DriverDescriptor;
-import io.github.umdosgi.api.HandlerChannel;
 import io.github.umdosgi.api.HandlerStartException;
 import io.github.umdosgi.api.InstanceInfo;
 import io.github.umdosgi.api.MessageTooLargeException;
+import io.github.umdosgi.api.NoInstanceFreeException;
 import io.github.umdosgi.api.PostStartHook;
-import io.github.umdosgi.api.ProtocolException;
 import io.github.umdosgi.api.TransportException;
 import io.github.umdosgi.api.UmdException;
 import io.github.umdosgi.impl.blob.HandlerBlob;
-import io.github.umdosgi.impl.frame.FrameTooLargeException;
 import io.github.umdosgi.impl.frame.ReplyDiscardedException;
 import io.github.umdosgi.impl.frame.ReplyTarget;
 import io.github.umdosgi.impl.process.HandlerProcess;
@@ -36,12 +30,30 @@ import io.github.umdosgi.impl.sandbox.SandboxUnavailableException;
  * call that finds the handler gone starts a new one; any transport error
  * shuts the handler down and is returned to the caller.
  *
- * <p>Concurrency: {@link #lock} serialises calls, starts and shutdowns and
- * guards {@link #process}, which is volatile only so that snapshots and
- * {@link #kill()} can read it without the lock. {@link #closed} is set once
- * by unload.
+ * <p>Concurrency. {@link #lock} is held by the one thread that uses the
+ * handler: a caller (from {@link #acquire} to {@link #release}), a start (at
+ * load, restart or operator restart, post-start hook included) or a close.
+ * Only its holder writes {@link #process}, {@link #previous}, {@link #busy}
+ * and {@link #called}, and only its holder does pipe I/O. They are volatile so
+ * that snapshots, operator kills and the watchdog can read them without it:
+ * those only read, and only signal the process, which is safe from any
+ * thread. {@link #closed} (with {@link #closing}) is set once by
+ * {@link #beginClose}, from any thread; whoever holds the lock when it is set
+ * shuts the handler down on {@link #release}. {@link #exempt} is written by
+ * operator kills and interrupted callers, and read by the lock holder.
+ * {@link #hookRun} is set by the lock holder while a hook runs, so that a
+ * close can end its wait.
  */
 final class HandlerInstance {
+
+    /** The instance was closed before the call reached its handler: nothing was sent; the driver retries. */
+    static final class Superseded extends TransportException {
+        private static final long serialVersionUID = 1L;
+
+        Superseded(String driverName) {
+            super(driverName, "driver was unloaded", null);
+        }
+    }
 
     private final Driver driver;
     private final int index;
@@ -52,12 +64,17 @@ final class HandlerInstance {
 
     private final ReentrantLock lock = new ReentrantLock();
     private volatile HandlerProcess process;
-    private volatile boolean closed;
-    // The process an operator killed: its restart is not a failure, so the restart policy skips it.
-    private volatile HandlerProcess operatorKilled;
-    private final AtomicLong calls = new AtomicLong();
+    // The handler shut down last, so that a restart can tell whose death it follows.
+    private volatile HandlerProcess previous;
+    private volatile boolean busy;
     // Set when the first request reaches this instance: from then on a death is the call's business.
     private volatile boolean called;
+    private volatile boolean closed;
+    private final CountDownLatch closing = new CountDownLatch(1);
+    // Killed by an operator or because its caller was interrupted: its restart is not a failure.
+    private volatile HandlerProcess exempt;
+    private volatile HookRun hookRun;
+    private final AtomicLong calls = new AtomicLong();
     private final AtomicLong starts = new AtomicLong();
 
     HandlerInstance(Driver driver, int index, DriverDescriptor descriptor, HandlerBlob blob,
@@ -70,112 +87,189 @@ final class HandlerInstance {
         this.services = services;
     }
 
-    /** @return this instance's index within its driver */
     int index() {
         return index;
     }
 
-    // ---- lock ownership, chosen by the driver's dispatcher ----
+    // ---------------------------------------------------------- the lock
 
     boolean tryAcquire() {
-        return lock.tryLock();
+        if (lock.tryLock()) {
+            busy = true;
+            return true;
+        }
+        return false;
     }
 
     void acquire(long deadline) throws UmdException {
+        boolean locked;
         try {
-            if (!lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw new CallTimeoutException(driver.name(), "no handler instance became free within the call timeout");
-            }
+            locked = lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TransportException(driver.name(), "interrupted while waiting for a handler instance", e);
         }
+        if (!locked) {
+            throw new NoInstanceFreeException(driver.name(),
+                    "no handler instance became free within the call timeout; nothing was sent");
+        }
+        busy = true;
     }
 
+    /** Ends the holder's turn; a close that could not take the lock left the shutdown to it. */
     void release() {
-        lock.unlock();
+        try {
+            if (closed) {
+                shutdown();
+            }
+        } finally {
+            busy = false;
+            lock.unlock();
+        }
     }
 
-    // ---- the call path; the caller holds the lock ----
+    // --------------------------------------------- the call; the caller holds the lock
 
     /**
      * Sends one request and returns its reply, starting the handler first if
      * it is not running. The request buffer is left as it was: every attempt
      * sends a duplicate.
+     *
+     * @throws Superseded the instance was closed first; nothing was sent
      */
     ByteBuffer sendRecv(ByteBuffer request, ReplyTarget target, long deadline) throws UmdException {
         if (closed) {
-            throw new TransportException(driver.name(), "driver was unloaded");
+            throw new Superseded(driver.name());
         }
         if (Thread.currentThread().isInterrupted()) {
-            // The pipes are interruptible channels: going on would close them and cost the handler.
             throw new TransportException(driver.name(), "the calling thread is interrupted; nothing was sent");
         }
-        HandlerProcess current = process;
-        if (current != null && current.isAlive() && current.hasUnsolicitedOutput()) {
-            // Output between calls belongs to no caller: drop the handler so that no stale
-            // frame can ever be read as this caller's reply, then serve the caller afresh.
-            driver.protocolViolation("handler " + current.label() + " wrote output nobody asked for; it was killed");
-            shutdown();
-            current = null;
-        }
-        // Killed counts as dead at once: the JDK may not have reaped it yet.
-        if (current == null || !current.isAlive() || current.killedByUs()) {
-            if (current != null) {
-                shutdown();
-            }
-            if (current == null || current != operatorKilled) {
-                driver.beforeRestart(deadline);
-            }
-            start();
-        }
+        ensureRunning(deadline);
         called = true;
         ByteBuffer reply;
         try {
             reply = exchange(request.duplicate(), target, deadline);
-        } catch (RequestNotDelivered e) {
-            // The handler died before it could read the request (killed between calls and not
-            // yet reaped): nothing was delivered, so one retry on a fresh handler is safe.
-            driver.beforeRestart(deadline);
-            start();
+        } catch (ExchangeErrors.RequestNotDelivered e) {
+            // The handler died before it could read the request (killed between calls and not yet
+            // reaped): nothing was delivered, so one retry on a fresh handler is safe.
+            restart(deadline);
             try {
                 reply = exchange(request.duplicate(), target, deadline);
-            } catch (RequestNotDelivered again) {
-                throw new TransportException(driver.name(), again.reason, again);
+            } catch (ExchangeErrors.RequestNotDelivered again) {
+                throw new TransportException(driver.name(), again.getMessage(), again);
             }
         }
         calls.incrementAndGet();
         return reply;
     }
 
-    /** The request could not be written at all: the handler never saw it. */
-    private static final class RequestNotDelivered extends TransportException {
-        private static final long serialVersionUID = 1L;
-        private final String reason;
-
-        RequestNotDelivered(String driverName, String reason, Throwable cause) {
-            super(driverName, reason, cause);
-            this.reason = reason;
+    /** Makes sure a fresh, healthy handler runs: replaces a dead one and one that talked out of turn. */
+    private void ensureRunning(long deadline) throws UmdException {
+        HandlerProcess current = process;
+        if (current != null && current.isAlive() && !current.killedByUs()) {
+            if (!current.hasUnsolicitedOutput()) {
+                return;
+            }
+            // Output between calls belongs to no caller: drop the handler so that no stale
+            // frame can ever be read as this caller's reply, then serve the caller afresh.
+            driver.protocolViolation("handler " + current.label() + " wrote output nobody asked for; it was killed");
         }
+        restart(deadline);
     }
 
-    /** Starts the handler and runs the post-start hook; on any failure nothing is left running. */
-    void start() throws HandlerStartException {
+    /** Shuts down what is left and starts anew, as the restart policy allows. */
+    private void restart(long deadline) throws UmdException {
+        shutdown();
+        HandlerProcess dead = previous;
+        if (dead == null || dead != exempt) {
+            awaitBackoff(driver.beforeRestart(deadline), deadline);
+        }
         start(false);
     }
 
-    /**
-     * Start at load time: as {@link #start()}. A handler without a hook that
-     * exits within the settle time, before any call reached it, cannot work:
-     * the driver is then failed, asynchronously, so a load does not wait the
-     * settle time out.
-     */
-    void startAtLoad() throws HandlerStartException {
-        start(hook == null && !services.settleTime().isZero());
+    /** Waits the restart backoff; a close ends the wait at once. */
+    private void awaitBackoff(long backoff, long deadline) throws UmdException {
+        long wait = Math.min(backoff, deadline - System.nanoTime());
+        try {
+            if (wait > 0 && closing.await(wait, TimeUnit.NANOSECONDS)) {
+                throw new TransportException(driver.name(), "driver was unloaded during the restart backoff");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HandlerStartException(driver.name(), "interrupted during restart backoff", e);
+        }
     }
 
+    /**
+     * One request frame out, one reply frame in. Any failure shuts the handler
+     * down, except a reply too large for the caller's buffer, which was read
+     * to its end. The watchdog kills the handler at the deadline, an
+     * interrupt of the caller kills it at once (see {@link HandlerProcess#call});
+     * either ends a blocked read.
+     */
+    private ByteBuffer exchange(ByteBuffer request, ReplyTarget target, long deadline) throws UmdException {
+        HandlerProcess current = process;
+        if (current == null) {
+            throw new TransportException(driver.name(), "the handler was shut down");
+        }
+        Watchdog.Alarm alarm = services.watchdog().arm(deadline, current::kill);
+        ByteBuffer reply;
+        try {
+            reply = current.call(request, descriptor.maxMessageSize(), target, services.processes().workers());
+        } catch (IOException e) {
+            boolean timedOut = alarm.disarm();
+            if (ExchangeErrors.interrupted(e)) {
+                // The caller gave up (Ctrl-C), the handler did not fail: its restart is not counted.
+                exempt = current;
+            }
+            if (e instanceof ReplyDiscardedException discarded && !timedOut) {
+                // The handler kept its contract; the frame was read to its end, so it stays in service.
+                throw new MessageTooLargeException(driver.name(), "reply of " + discarded.length()
+                        + " bytes does not fit the caller's buffer; it was dropped", e);
+            }
+            UmdException failure = ExchangeErrors.classify(driver.name(), e, timedOut, closed, current);
+            shutdown();
+            throw failure;
+        }
+        if (alarm.disarm()) {
+            // The reply raced the deadline; the handler is being killed, so treat it as a timeout.
+            shutdown();
+            throw ExchangeErrors.lateReply(driver.name());
+        }
+        // A second reply is not looked for here: it would cost a syscall on every call, and the
+        // check before the next request finds it all the same, before anything is sent.
+        return reply;
+    }
+
+    // ------------------------------------------- start and shutdown; the caller holds the lock
+
+    /**
+     * Start at load time, before the instance is published. A handler without
+     * a hook that exits within the settle time, before any call reached it,
+     * cannot work: the driver is then failed, asynchronously, so a load does
+     * not wait the settle time out.
+     */
+    void startAtLoad() throws HandlerStartException {
+        lock.lock();
+        try {
+            start(hook == null && !services.settleTime().isZero());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Operator restart: the caller holds the lock. */
+    void restartNow() throws HandlerStartException {
+        shutdown();
+        start(false);
+    }
+
+    /** Starts the handler and runs the post-start hook; on any failure nothing is left running. */
     private void start(boolean settleCheck) throws HandlerStartException {
         String name = driver.name();
+        if (closed) {
+            throw new HandlerStartException(name, "driver was unloaded");
+        }
         HandlerProcess started;
         try {
             String identity = blob.verify();
@@ -192,186 +286,137 @@ final class HandlerInstance {
         driver.handlerStarted(this, started);
         long settled = Deadlines.after(services.settleTime());
         // One callback decides how an exit is reported, so that the two reports cannot overwrite each other.
-        started.onExit().thenRun(() -> {
-            if (settleCheck && System.nanoTime() - settled < 0 && !called && !started.killedByUs()) {
+        started.afterExit(exitedAt -> {
+            if (settleCheck && exitedAt - settled < 0 && !called && !started.killedByUs()) {
                 driver.exitedRightAfterLoad(this, "handler " + started.describeExit(Duration.ZERO)
                         + " right after start" + started.lastStderr(Duration.ofMillis(200)));
             } else {
                 driver.handlerExited(this, started);
             }
-        });
-        try {
-            if (hook != null) {
-                runHook(started);
-            }
-        } catch (HandlerStartException e) {
-            shutdown();
-            throw e;
+        }, services.processes().callbacks(), services.log()::error);
+        if (hook != null) {
+            runHook(started);
         }
     }
 
     private void runHook(HandlerProcess started) throws HandlerStartException {
+        HookRun run = new HookRun(driver.name());
+        hookRun = run;
         long deadline = Deadlines.after(descriptor.startTimeout());
-        HandlerChannel channel = new HandlerChannel() {
-            @Override
-            public String driverName() {
-                return driver.name();
-            }
-
-            @Override
-            public byte[] call(byte[] request) throws UmdException {
-                if (process != started) {
-                    throw new TransportException(driver.name(), "post-start channel used after the hook returned");
-                }
-                Objects.requireNonNull(request, "request");
-                return exchange(ByteBuffer.wrap(request), ReplyTarget.NEW_ARRAY, deadline).array();
-            }
-        };
-        String timedOut = "post-start hook timed out after " + Deadlines.nanos(descriptor.startTimeout()) / 1_000_000 + " ms";
-        // The hook runs on a worker so that the start timeout bounds it even when it blocks
-        // outside its channel; the caller never waits longer than the start timeout.
-        java.util.concurrent.Future<Void> run = services.processes().workers().submit(() -> {
-            hook.afterStart(channel);
-            return null;
-        });
         try {
-            run.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            run.cancel(true);
-            started.kill();
-            throw new HandlerStartException(driver.name(), timedOut + " (the hook did not return)", e);
-        } catch (InterruptedException e) {
-            run.cancel(true);
-            started.kill();
-            Thread.currentThread().interrupt();
-            throw new HandlerStartException(driver.name(), "interrupted during the post-start hook", e);
-        } catch (java.util.concurrent.ExecutionException wrapped) {
-            Throwable e = wrapped.getCause();
-            if (e instanceof CallTimeoutException) {
-                throw new HandlerStartException(driver.name(), timedOut, e);
-            }
-            String stderr = started.isAlive() ? "" : started.lastStderr(Duration.ofMillis(200));
-            throw new HandlerStartException(driver.name(), "post-start hook failed: " + e.getMessage() + stderr, e);
-        }
-    }
-
-    /** One request frame out, one reply frame in; any failure shuts the handler down. */
-    private ByteBuffer exchange(ByteBuffer request, ReplyTarget target, long deadline) throws UmdException {
-        HandlerProcess current = process;
-        Watchdog.Alarm alarm = services.watchdog().arm(deadline, current::kill);
-        ByteBuffer reply;
-        try {
-            reply = current.call(request, descriptor.maxMessageSize(), target, services.processes().workers());
-        } catch (ReplyDiscardedException e) {
-            if (alarm.disarm()) {
-                shutdown();
-                throw new CallTimeoutException(driver.name(), "no reply within the call timeout; handler killed");
-            }
-            // The handler kept its contract; the frame was read to its end, so it stays in service.
-            throw new MessageTooLargeException(driver.name(), "reply of " + e.length()
-                    + " bytes does not fit the caller's buffer; it was dropped", e);
-        } catch (FrameTooLargeException e) {
-            alarm.disarm();
-            shutdown();
-            throw new ProtocolException(driver.name(), "bad reply: " + e.getMessage() + "; handler killed", e);
-        } catch (io.github.umdosgi.impl.process.RequestNotDeliveredException e) {
-            boolean timedOut = alarm.disarm();
-            shutdown();
-            if (timedOut) {
-                throw new CallTimeoutException(driver.name(), "no reply within the call timeout; handler killed", e);
-            }
             if (closed) {
-                throw new TransportException(driver.name(), "driver was unloaded during the call", e);
+                throw new HandlerStartException(driver.name(), "driver was unloaded");
             }
-            throw new RequestNotDelivered(driver.name(), "handler " + current.describeExit(Duration.ofMillis(200))
-                    + " before it read the request (" + e.getMessage() + "); it was shut down", e);
-        } catch (java.io.InterruptedIOException e) {
-            alarm.disarm();
+            run.run(hook, services.processes().hooks(), request -> {
+                if (process != started) {
+                    throw new TransportException(driver.name(), "the handler of this post-start hook was shut down");
+                }
+                return exchange(ByteBuffer.wrap(request), ReplyTarget.NEW_ARRAY, deadline).array();
+            }, deadline, Deadlines.nanos(descriptor.startTimeout()) / 1_000_000);
+        } catch (HandlerStartException e) {
+            String stderr = started.isAlive() ? "" : started.lastStderr(Duration.ofMillis(200));
             shutdown();
-            throw new TransportException(driver.name(), e.getMessage() + "; handler killed", e);
-        } catch (IOException e) {
-            boolean timedOut = alarm.disarm();
-            UmdException failure = timedOut
-                    ? new CallTimeoutException(driver.name(), "no reply within the call timeout; handler killed", e)
-                    : closed
-                    ? new TransportException(driver.name(), "driver was unloaded during the call", e)
-                    : new TransportException(driver.name(), "handler " + current.describeExit(Duration.ofMillis(200))
-                            + " (" + e.getMessage() + "); it was shut down", e);
-            shutdown();
-            throw failure;
+            throw stderr.isEmpty() ? e : new HandlerStartException(driver.name(), stripped(e) + stderr, e);
+        } finally {
+            hookRun = null;
         }
-        if (alarm.disarm()) {
-            // The reply raced the deadline; the handler is being killed, so treat it as a timeout.
-            shutdown();
-            throw new CallTimeoutException(driver.name(), "no reply within the call timeout; handler killed");
-        }
-        // A second reply is not looked for here: it would cost a syscall on every call, and the
-        // check before the next request finds it all the same, before anything is sent.
-        return reply;
     }
 
-    /** The kernel's {@code shutdown_umh}: kill, reap, close. Caller holds the lock. */
-    void shutdown() {
+    private String stripped(UmdException e) {
+        String prefix = "driver '" + driver.name() + "': ";
+        String message = e.getMessage();
+        return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+    }
+
+    /** The kernel's {@code shutdown_umh}: kill, reap, close. The caller holds the lock. */
+    private void shutdown() {
         HandlerProcess current = process;
         if (current != null) {
             process = null;
+            previous = current;
             current.close(services.reapTimeout());
         }
     }
 
+    // ------------------------------------------------------------- teardown
+
     /**
-     * Unload: refuse new calls, kill the handler so a call blocked in a read
-     * returns at once, then clean up under the lock.
+     * Unload or reload, first step: refuse new calls and end a restart
+     * backoff or a post-start hook at once. An unload ({@code kill}) also
+     * kills the handler, so a call blocked in a read returns at once; a
+     * reload lets the call in flight finish. Any thread, never blocks.
+     *
+     * @param kill whether to kill the handler now
      */
-    void close() {
+    void beginClose(boolean kill) {
         closed = true;
-        HandlerProcess current = process;
-        if (current != null) {
-            current.kill();
+        closing.countDown();
+        HookRun run = hookRun;
+        if (run != null) {
+            run.abandon();
         }
+        if (kill) {
+            signal();
+        }
+    }
+
+    /**
+     * Unload or reload, second step: shut the handler down under the lock.
+     * When the lock does not come by the deadline, the handler is killed and
+     * its holder shuts it down on {@link #release}: nothing is ever shut
+     * down under a live caller.
+     *
+     * @param deadline when to stop waiting for the lock, shared by every instance of the teardown
+     */
+    void finishClose(long deadline) {
         boolean locked = false;
         try {
-            locked = lock.tryLock(Deadlines.nanos(descriptor.startTimeout()) + Deadlines.nanos(services.reapTimeout()),
-                    TimeUnit.NANOSECONDS);
+            locked = lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (!locked) {
+            signal();
+            return;
         }
         try {
             shutdown();
         } finally {
-            if (locked) {
-                lock.unlock();
-            }
+            lock.unlock();
+        }
+    }
+
+    private void signal() {
+        HandlerProcess current = process;
+        if (current != null) {
+            current.kill();
         }
     }
 
     /**
      * Operator kill: the next call restarts the handler without counting it
-     * against the restart policy.
+     * against the restart policy. Any thread: it only signals.
      *
      * @return whether a live process was signalled
      */
     boolean kill() {
         HandlerProcess current = process;
         if (current != null && current.isAlive() && !current.killedByUs()) {
-            operatorKilled = current;
+            exempt = current;
             current.kill();
             return true;
         }
         return false;
     }
 
-    /** The supervisor gave up: kill without the operator's exemption. */
+    /** The supervisor gave up: kill without the operator's exemption. Any thread. */
     void abort() {
-        HandlerProcess current = process;
-        if (current != null) {
-            current.kill();
-        }
+        signal();
     }
 
     InstanceInfo snapshot() {
         HandlerProcess current = process;
         OptionalLong pid = current != null && current.isAlive() ? OptionalLong.of(current.pid()) : OptionalLong.empty();
-        return new InstanceInfo(index, pid, lock.isLocked(), calls.get(), starts.get());
+        return new InstanceInfo(index, pid, busy, calls.get(), starts.get());
     }
 }

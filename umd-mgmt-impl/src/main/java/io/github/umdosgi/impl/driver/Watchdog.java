@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * One timer shared by every driver, which kills a handler whose call or
@@ -21,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  * deadline the timer thread sleeps towards ({@link #SCANNING} while it looks
  * through the set, {@link #IDLE} when the set was empty), written only by that
  * thread. Each {@link Alarm} settles firing against disarming with one
- * compare-and-set.
+ * compare-and-set. {@link #failures} is immutable and thread safe.
  */
 public final class Watchdog implements AutoCloseable {
 
@@ -32,9 +33,21 @@ public final class Watchdog implements AutoCloseable {
     private final Thread timer;
     private volatile long wakeAt = IDLE;
     private volatile boolean closed;
+    private final Consumer<String> failures;
 
-    /** Starts the timer thread, parked until the first alarm. */
+    /** Starts the timer thread, parked until the first alarm; failed alarms go to the JDK's system logger. */
     public Watchdog() {
+        this(message -> System.getLogger(Watchdog.class.getName()).log(System.Logger.Level.ERROR, message));
+    }
+
+    /**
+     * Starts the timer thread, parked until the first alarm.
+     *
+     * @param failures told when an alarm's action (a kill) throws: the call it guards may then
+     *        outlive its deadline, which an operator must learn of
+     */
+    public Watchdog(Consumer<String> failures) {
+        this.failures = failures;
         timer = new Thread(this::run, "umd-watchdog");
         timer.setDaemon(true);
         timer.start();
@@ -121,8 +134,10 @@ public final class Watchdog implements AutoCloseable {
             if (state.compareAndSet(ARMED, FIRED)) {
                 try {
                     action.run();
-                } catch (RuntimeException e) {
-                    // A kill that failed must not stop the timer for every other driver.
+                } catch (RuntimeException | LinkageError | AssertionError e) {
+                    // A kill that failed must not stop the timer for every other driver, nor go unseen.
+                    failures.accept("watchdog: the action at a deadline failed, so the call it guards may outlive"
+                            + " its deadline: " + e);
                 }
             }
         }

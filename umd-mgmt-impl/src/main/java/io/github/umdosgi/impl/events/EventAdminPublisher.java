@@ -10,7 +10,7 @@ import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
 
-import io.github.umdosgi.api.UmdManager;
+import io.github.umdosgi.api.UmdEvents;
 import io.github.umdosgi.impl.driver.DriverEvent;
 import io.github.umdosgi.impl.driver.DriverEvents;
 
@@ -29,16 +29,16 @@ public final class EventAdminPublisher implements DriverEvents {
     @Override
     public void publish(DriverEvent event) {
         Map<String, Object> properties = new HashMap<>();
-        properties.put(UmdManager.EVENT_DRIVER, event.driver());
-        properties.put(EventConstants.MESSAGE, event.message());
+        properties.put(UmdEvents.DRIVER, event.driver());
+        properties.put(UmdEvents.MESSAGE, event.message());
         Bundle bundle = event.bundle();
         if (bundle != null) {
             properties.put(EventConstants.BUNDLE, bundle);
             properties.put(EventConstants.BUNDLE_ID, bundle.getBundleId());
             properties.put(EventConstants.BUNDLE_SYMBOLICNAME, String.valueOf(bundle.getSymbolicName()));
         }
-        event.instance().ifPresent(i -> properties.put(UmdManager.EVENT_INSTANCE, i));
-        event.pid().ifPresent(pid -> properties.put(UmdManager.EVENT_PID, pid));
-        eventAdmin.postEvent(new Event(UmdManager.EVENT_TOPIC_PREFIX + event.type().name(), properties));
+        event.instance().ifPresent(i -> properties.put(UmdEvents.INSTANCE, i));
+        event.pid().ifPresent(pid -> properties.put(UmdEvents.PID, pid));
+        eventAdmin.postEvent(new Event(UmdEvents.TOPIC_PREFIX + event.type().name(), properties));
     }
 }

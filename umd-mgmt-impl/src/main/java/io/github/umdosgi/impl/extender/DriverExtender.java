@@ -14,7 +14,7 @@ import io.github.umdosgi.api.UmdException;
 import io.github.umdosgi.api.UmdManager;
 import io.github.umdosgi.impl.driver.Driver;
 import io.github.umdosgi.impl.driver.DriverLog;
-import io.github.umdosgi.impl.manager.DriverRegistry;
+import io.github.umdosgi.impl.driver.DriverRegistry;
 
 /**
  * The bundle extender: reads the {@code UMD-Driver} header of every installed
@@ -83,7 +83,7 @@ public final class DriverExtender extends BundleTracker<DriverExtender.Declared>
                         + "', already declared by " + label(previous) + "; ignoring the second declaration");
                 continue;
             }
-            driver.declaredBy(bundle);
+            driver = registry.declare(name, bundle);
             String reason = unavailable.get(name);
             if (reason != null) {
                 String message = "bundle " + label(bundle) + ": driver '" + name + "': " + reason;

@@ -2,7 +2,6 @@ package io.github.umdosgi.impl.manager;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -25,6 +24,7 @@ import org.osgi.service.log.LoggerFactory;
 import io.github.umdosgi.api.DriverDescriptor;
 import io.github.umdosgi.api.DriverInfo;
 import io.github.umdosgi.api.DriverNotLoadedException;
+import io.github.umdosgi.api.DriverOwnershipException;
 import io.github.umdosgi.api.PostStartHook;
 import io.github.umdosgi.api.UmdException;
 import io.github.umdosgi.api.UmdManager;
@@ -35,29 +35,34 @@ import io.github.umdosgi.impl.config.DriverConfigurator;
 import io.github.umdosgi.impl.config.DriverOverrides;
 import io.github.umdosgi.impl.driver.Driver;
 import io.github.umdosgi.impl.driver.DriverEvents;
-import io.github.umdosgi.impl.frame.ReplyTarget;
+import io.github.umdosgi.impl.driver.DriverRegistry;
 import io.github.umdosgi.impl.driver.DriverServices;
 import io.github.umdosgi.impl.driver.Watchdog;
 import io.github.umdosgi.impl.extender.DriverExtender;
 import io.github.umdosgi.impl.process.LaunchShim;
-import io.github.umdosgi.impl.blob.HandlerBlob;
 import io.github.umdosgi.impl.sandbox.Cgroups;
 import io.github.umdosgi.impl.sandbox.SandboxHost;
 import io.github.umdosgi.impl.sandbox.SandboxLaunches;
 import io.github.umdosgi.impl.process.ProcessServices;
 
 /**
- * The {@link UmdManager} service. Owns the driver registry, the extender that
- * turns {@code UMD-Driver} headers into drivers, the stop listener that
- * unloads a driver when the bundle it came from stops, and the shared
- * watchdog. Deactivation unloads every driver, so no handler outlives the
- * manager.
+ * The manager's core: owns the driver registry, the extender that turns
+ * {@code UMD-Driver} headers into drivers, the stop listener that unloads a
+ * driver when the bundle it came from stops, and the shared watchdog.
+ * Deactivation unloads every driver, so no handler outlives the manager.
+ *
+ * <p>It offers only internal services. The API's services are objects of
+ * their own on top of {@link ManagedDrivers}: {@link UmdManagerService} for
+ * clients, {@link UmdAdminService} for operators and {@link DriverLoaderService}
+ * per bundle, so that what a bundle may do follows from which service it may
+ * get. (A framework with a security manager should grant no bundle but this
+ * one {@code ServicePermission} for the internal interfaces.)
  *
  * <p>Fields are written in {@link #activate} and {@link #deactivate}, which
  * SCR never runs concurrently with each other; everything else is thread safe.
  */
-@Component(service = {UmdManager.class, DriverConfigurator.class}, immediate = true)
-public final class UmdManagerComponent implements UmdManager, DriverConfigurator {
+@Component(service = {ManagedDrivers.class, DriverConfigurator.class}, immediate = true)
+public final class UmdManagerComponent implements ManagedDrivers, DriverConfigurator {
 
     /** Framework property naming the root of private driver directories. */
     public static final String ROOT_PROPERTY = "io.github.umdosgi.root";
@@ -96,7 +101,7 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
             logger.warn("removed {} private driver directories left by an earlier run under {}", rootClaim.removed(),
                     root);
         }
-        watchdog = new Watchdog();
+        watchdog = new Watchdog(message -> logger.error(message));
         Path tools = context.getDataFile("launcher").toPath();
         HandlerBlob shim = LaunchShim.install(context.getBundle(), tools).orElse(null);
         processes = ProcessServices.create(shim);
@@ -126,7 +131,9 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
             }
         };
         registry = new DriverRegistry(new DriverServices(directories, watchdog, processes, new OsgiDriverLog(logger),
-                Duration.ofMillis(50), Duration.ofSeconds(5), publisher, launches));
+                // Settle time: a sandbox takes milliseconds to build, more on a loaded machine; a handler
+                // that is meant to serve does not exit this soon before its first request.
+                Duration.ofMillis(500), Duration.ofSeconds(5), publisher, launches));
         context.addBundleListener(stopListener);
         extender = new DriverExtender(context, registry, new OsgiDriverLog(logger));
         extender.open();
@@ -166,82 +173,50 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
     }
 
     @Override
-    public Optional<DriverInfo> driver(String name) {
-        return registry.find(name).map(Driver::snapshot);
+    public Optional<Driver> find(String name) {
+        return registry.find(name);
     }
 
     @Override
-    public List<DriverInfo> drivers() {
-        return registry.all().stream().map(Driver::snapshot).toList();
+    public Driver require(String name) throws DriverNotLoadedException {
+        Objects.requireNonNull(name, "name");
+        return registry.find(name).orElseThrow(() -> new DriverNotLoadedException(name,
+                "no installed bundle declares this driver"));
     }
 
     @Override
-    public byte[] call(String name, byte[] request) throws UmdException {
-        return find(name).call(request, null);
+    public List<Driver> all() {
+        return registry.all();
     }
 
     @Override
-    public byte[] call(String name, byte[] request, Duration timeout) throws UmdException {
-        return find(name).call(request, positive(timeout));
-    }
-
-    @Override
-    public int call(String name, ByteBuffer request, ByteBuffer reply) throws UmdException {
-        return call(name, request, reply, null);
-    }
-
-    @Override
-    public int call(String name, ByteBuffer request, ByteBuffer reply, Duration timeout) throws UmdException {
-        Objects.requireNonNull(request, "request");
-        Objects.requireNonNull(reply, "reply");
-        if (reply.isReadOnly()) {
-            throw new IllegalArgumentException("the reply buffer is read-only");
-        }
-        Duration effective = timeout == null ? null : positive(timeout);
-        ByteBuffer filled = find(name).call(request, ReplyTarget.into(reply), effective);
-        int length = filled.position() - reply.position();
-        reply.position(filled.position());
-        return length;
-    }
-
-    private static Duration positive(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
-        }
-        return timeout;
-    }
-
-    @Override
-    public DriverInfo load(Bundle owner, DriverDescriptor descriptor, PostStartHook hook) throws UmdException {
+    public Driver load(Bundle owner, DriverDescriptor descriptor, PostStartHook hook) throws UmdException {
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(descriptor, "descriptor");
         if ((owner.getState() & (Bundle.STARTING | Bundle.ACTIVE)) == 0) {
             throw new IllegalStateException("bundle " + owner.getSymbolicName() + " must be starting or active to load a driver");
         }
         Driver driver = registry.obtain(descriptor.name());
-        driver.load(owner, descriptor, hook);
-        return driver.snapshot();
+        Bundle declaring = driver.declaringBundle();
+        if (declaring != null) {
+            // A header's driver is the extender's: loading it here would shadow it or fight the extender.
+            throw new DriverOwnershipException(driver.name(), "declared by the " + UmdManager.DRIVER_HEADER
+                    + " header of bundle " + label(declaring) + "; only its extender loads it");
+        }
+        refuseIfAnotherLoaded(driver, owner);
+        try {
+            // The registry loads into the driver it holds, even if an unload retired this one meanwhile.
+            return registry.load(owner, descriptor, hook);
+        } catch (IllegalStateException e) {
+            // Another bundle won a race between the check above and the load.
+            refuseIfAnotherLoaded(registry.obtain(descriptor.name()), owner);
+            throw e;
+        }
     }
 
     @Override
-    public void unload(String name) {
-        registry.find(name).ifPresent(driver -> {
-            driver.unload();
-            registry.forgetIfUnused(driver);
-        });
-    }
-
-    @Override
-    public DriverInfo restart(String name) throws UmdException {
-        Driver driver = find(name);
-        driver.restart();
-        return driver.snapshot();
-    }
-
-    @Override
-    public int kill(String name) throws DriverNotLoadedException {
-        return find(name).kill();
+    public void unload(Driver driver) {
+        registry.unload(driver.name());
     }
 
     @Override
@@ -249,14 +224,18 @@ public final class UmdManagerComponent implements UmdManager, DriverConfigurator
         if (!DriverDescriptor.isValidName(driverName)) {
             throw new IllegalArgumentException("configuration names an invalid driver '" + driverName + "'");
         }
-        Driver driver = registry.obtain(driverName);
-        driver.configure(overrides);
-        registry.forgetIfUnused(driver);
+        registry.configure(driverName, overrides);
     }
 
-    private Driver find(String name) throws DriverNotLoadedException {
-        Objects.requireNonNull(name, "name");
-        return registry.find(name).orElseThrow(() -> new DriverNotLoadedException(name,
-                "no installed bundle declares this driver"));
+    private static void refuseIfAnotherLoaded(Driver driver, Bundle owner) throws DriverOwnershipException {
+        DriverInfo now = driver.snapshot();
+        if (driver.isLoaded() && !driver.isOwnedBy(owner)) {
+            throw new DriverOwnershipException(driver.name(), "already loaded by bundle "
+                    + now.bundleSymbolicName() + " [" + now.bundleId() + "]");
+        }
+    }
+
+    private static String label(Bundle bundle) {
+        return bundle.getSymbolicName() + " [" + bundle.getBundleId() + "]";
     }
 }

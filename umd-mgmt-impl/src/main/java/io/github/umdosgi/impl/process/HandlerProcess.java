@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 import io.github.umdosgi.impl.frame.FrameCodec;
 import io.github.umdosgi.impl.frame.ReplyDiscardedException;
@@ -39,6 +40,9 @@ public final class HandlerProcess {
     private volatile boolean sessionSwept;
     // Written by any thread that kills; read when describing the exit.
     private volatile boolean killedByUs;
+    // Where work after an exit runs (never the JDK's reaper), and where its failures are told.
+    private final Executor callbacks;
+    private final Consumer<String> notes;
 
     /**
      * Requests up to this size are written before the reply is read; larger
@@ -54,31 +58,15 @@ public final class HandlerProcess {
     static final int INLINE_WRITE_LIMIT = 128 << 10;
 
     private HandlerProcess(Process process, HandlerPipes pipes, StderrDrain.Source stderr, String label,
-            boolean sessionLeader, Confinement confinement) {
+            boolean sessionLeader, Confinement confinement, Executor callbacks, Consumer<String> notes) {
         this.process = process;
+        this.callbacks = callbacks;
+        this.notes = notes;
         this.pipes = pipes;
         this.sessionLeader = sessionLeader;
         this.stderr = stderr;
         this.label = label;
         this.confinement = confinement;
-    }
-
-    /**
-     * Forks an unconfined command with the given working directory and exactly the given
-     * environment; stdin and stdout are pipes, stderr goes line by line to {@code stderrLines}.
-     *
-     * @param services the shared spawner and stderr drain
-     * @param command the executable (and wrapper arguments before it, if any)
-     * @param workingDirectory the private directory
-     * @param environment the complete environment
-     * @param label names the handler in log lines
-     * @param stderrLines receives each stderr line
-     * @return the started handler
-     * @throws IOException the exec failed
-     */
-    public static HandlerProcess start(ProcessServices services, List<String> command, Path workingDirectory,
-            Map<String, String> environment, String label, Consumer<String> stderrLines) throws IOException {
-        return start(services, Launch.plain(command, workingDirectory, environment), label, stderrLines);
     }
 
     /**
@@ -114,11 +102,13 @@ public final class HandlerProcess {
                     services.stderr().register(process.getErrorStream(), process::isAlive, fullLabel, stderrLines);
             HandlerPipes pipes = HandlerPipes.attach(process, services.spawner().awaitsGo(), services.buffers());
             return new HandlerProcess(process, pipes, stderr, fullLabel, services.spawner().throughShim(),
-                    launch.confinement());
+                    launch.confinement(), services.callbacks(), stderrLines);
         } catch (RuntimeException | Error e) {
             // Nothing owns the process yet: it must not outlive this failure (with --sync it would wait forever).
             process.destroyForcibly();
-            process.onExit().thenRun(launch.confinement()::release);
+            String failedLabel = fullLabel;
+            afterExit(process, launch.confinement()::release, services.callbacks(),
+                    failure -> stderrLines.accept(failedLabel + ": releasing its limits failed: " + failure));
             throw e;
         }
     }
@@ -136,6 +126,37 @@ public final class HandlerProcess {
     /** @return completes when the process has exited and been reaped */
     public CompletableFuture<Process> onExit() {
         return process.onExit();
+    }
+
+    /**
+     * Runs {@code action} once the handler has exited and been reaped, on
+     * {@code executor}, never on the JDK's process reaper (which serves every
+     * process of the JVM and must not wait on a {@code /proc} scan, a log or an
+     * event). The action gets the {@link System#nanoTime()} of the reap, taken
+     * on the reaper; whatever it throws goes to {@code failures}.
+     *
+     * @param action what to do after the exit
+     * @param executor the manager's own thread
+     * @param failures told what the action threw
+     */
+    public void afterExit(LongConsumer action, Executor executor, Consumer<String> failures) {
+        process.onExit().thenApply(exited -> System.nanoTime())
+                .thenAcceptAsync(action::accept, executor)
+                .whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        failures.accept(label + ": exit handling failed: "
+                                + (failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                                        ? c.getCause() : failure));
+                    }
+                });
+    }
+
+    private static void afterExit(Process process, Runnable action, Executor executor, Consumer<String> failures) {
+        process.onExit().thenRunAsync(action, executor).whenComplete((done, failure) -> {
+            if (failure != null) {
+                failures.accept(String.valueOf(failure.getCause() != null ? failure.getCause() : failure));
+            }
+        });
     }
 
     /** @return whether {@link #kill()} was called */
@@ -159,22 +180,29 @@ public final class HandlerProcess {
      * @param writers the pool for large writes
      * @return the target's buffer, filled
      * @throws RequestNotDeliveredException the request could not be written to a small pipe: nothing was sent
-     * @throws InterruptedIOException the calling thread was interrupted; the pipes are closed
+     * @throws InterruptedIOException the calling thread was interrupted; the handler was killed
+     *         ({@link java.nio.channels.ClosedByInterruptException}) or the pipes are closed
      * @throws ReplyDiscardedException the target could not take the reply; the request was written whole
      * @throws IOException end of stream, a forged length or a broken pipe
      */
     public ByteBuffer call(ByteBuffer request, int maxSize, ReplyTarget target, Executor writers)
             throws IOException {
+        // An interrupt of the caller (Ctrl-C in the shell) kills the handler, so that no read or
+        // write stays blocked on it: the stream reads and writes of the pipes ignore interrupts.
+        KillOnInterrupt onInterrupt = new KillOnInterrupt(this::kill);
         if (request.remaining() <= INLINE_WRITE_LIMIT) {
             try {
-                pipes.write(request);
-            } catch (InterruptedIOException e) {
+                onInterrupt.run(() -> {
+                    pipes.write(request);
+                    return null;
+                });
+            } catch (InterruptedIOException | java.nio.channels.ClosedByInterruptException e) {
                 // The caller gave up, the handler did not: not a reason to retry on a new one.
                 throw e;
             } catch (IOException e) {
                 throw new RequestNotDeliveredException(e);
             }
-            return pipes.read(maxSize, target);
+            return onInterrupt.run(() -> pipes.read(maxSize, target));
         }
         CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
             try {
@@ -185,7 +213,7 @@ public final class HandlerProcess {
         }, writers);
         ByteBuffer reply;
         try {
-            reply = pipes.read(maxSize, target);
+            reply = onInterrupt.run(() -> pipes.read(maxSize, target));
         } catch (ReplyDiscardedException e) {
             // The handler stays in service: the next call may write only once this write is done.
             awaitWrite(written);
@@ -287,6 +315,10 @@ public final class HandlerProcess {
         stderr.finish();
         if (!process.isAlive()) {
             confinement.release();
+        } else {
+            // Not reaped in time (or this thread was interrupted): the limits go when it is.
+            afterExit(process, confinement::release, callbacks,
+                    failure -> notes.accept(label + ": releasing its limits failed: " + failure));
         }
     }
 

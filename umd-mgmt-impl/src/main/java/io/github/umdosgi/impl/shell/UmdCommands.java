@@ -12,6 +12,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 
 import io.github.umdosgi.api.DriverInfo;
 import io.github.umdosgi.api.InstanceInfo;
+import io.github.umdosgi.api.UmdAdmin;
 import io.github.umdosgi.api.UmdManager;
 import io.github.umdosgi.impl.config.ConfigurationErrors;
 import io.github.umdosgi.impl.text.SafeText;
@@ -22,7 +23,7 @@ import io.github.umdosgi.impl.text.SafeText;
  * reason, which makes the command fail. Every field that a handler or a
  * bundle could have written (names, last errors, messages of exceptions) is
  * escaped with {@link SafeText} before it is printed. Stateless beyond its
- * reference.
+ * references.
  */
 @Component(service = UmdCommands.class, property = {
         "osgi.command.scope=umd",
@@ -39,18 +40,23 @@ public final class UmdCommands {
     @Reference
     private UmdManager manager;
 
+    // Restart and kill act on any bundle's driver: the operator service, not the client one.
+    @Reference
+    private UmdAdmin admin;
+
     // Optional and dynamic: SCR may set or clear it at any time, so it is read once per command.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ConfigurationErrors configurationErrors;
 
-    /** For tests; SCR uses the default constructor and the reference. */
-    UmdCommands(UmdManager manager) {
-        this(manager, null);
+    /** For tests; SCR uses the default constructor and the references. */
+    UmdCommands(UmdManager manager, UmdAdmin admin) {
+        this(manager, admin, null);
     }
 
     /** For tests; SCR uses the default constructor and the references. */
-    UmdCommands(UmdManager manager, ConfigurationErrors configurationErrors) {
+    UmdCommands(UmdManager manager, UmdAdmin admin, ConfigurationErrors configurationErrors) {
         this.manager = manager;
+        this.admin = admin;
         this.configurationErrors = configurationErrors;
     }
 
@@ -135,7 +141,7 @@ public final class UmdCommands {
      */
     public String restart(String name) throws CommandFailedException {
         return safely(() -> {
-            DriverInfo d = manager.restart(requireName(name));
+            DriverInfo d = admin.restart(requireName(name));
             return "driver '" + name(d.name()) + "' restarted, pids " + pids(d);
         });
     }
@@ -147,7 +153,7 @@ public final class UmdCommands {
      */
     public String kill(String name) throws CommandFailedException {
         return safely(() -> {
-            int killed = manager.kill(requireName(name));
+            int killed = admin.kill(requireName(name));
             return "sent SIGKILL to " + killed + " handler process(es) of driver '" + name(name) + "'";
         });
     }

@@ -612,4 +612,206 @@ class DriverTest {
             assertArrayEquals(bytes("after kill " + i), d.call(bytes("after kill " + i), null), "round " + i);
         }
     }
+
+    // ------------------------------------------------ lifecycle bugs (issue 8)
+
+    @Test
+    void anUnloadedHeaderDriverIsLoadedAgainByTheNextCallAndCanBeRestarted() throws Exception {
+        // Bug 2: the declaring bundle stays ACTIVE after UmdManager.unload(name), so starting it loads nothing.
+        Bundle declaring = bundle();
+        Driver d = driver("header");
+        d.declaredBy(declaring);
+        d.load(declaring, unconfined("header", "bin/cat"), null);
+        d.unload();
+        assertArrayEquals(bytes("back"), d.call(bytes("back"), null));
+        assertTrue(d.isLoaded());
+        d.unload();
+        d.restart();
+        assertTrue(d.isLoaded(), "an operator restart loads an unloaded header driver again");
+        assertArrayEquals(bytes("again"), d.call(bytes("again"), null));
+    }
+
+    @Test
+    void reloadsMakeConcurrentCallersWaitInsteadOfFailing() throws Exception {
+        // Bug 3: 20 reloads against spinning callers; a caller waits for the new handler.
+        Driver d = loaded("echo", unconfined("echo", "bin/cat"));
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.LongAdder ok = new java.util.concurrent.atomic.LongAdder();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            for (int c = 0; c < 2; c++) {
+                callers.submit(() -> {
+                    while (!stop.get()) {
+                        try {
+                            d.call(bytes("spin"), Duration.ofSeconds(10));
+                            ok.increment();
+                        } catch (Exception e) {
+                            failures.add(e);
+                        }
+                    }
+                });
+            }
+            await("the callers are spinning", () -> ok.sum() > 10);
+            for (int i = 0; i < 20; i++) {
+                d.configure(new io.github.umdosgi.impl.config.DriverOverrides(0, 10_000 + i, 0, 0, -1, 0,
+                        List.of(), List.of(), java.util.Map.of()));
+                long before = ok.sum();
+                await("a call succeeded after reload " + i, () -> ok.sum() > before);
+            }
+        } finally {
+            stop.set(true);
+            callers.shutdown();
+            assertTrue(callers.awaitTermination(20, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of(), failures.stream().map(String::valueOf).limit(5).toList(),
+                failures.size() + " of " + (failures.size() + ok.sum()) + " calls failed");
+        assertEquals(DriverState.IDLE, d.snapshot().state());
+    }
+
+    @Test
+    void anInterruptedCallLeavesTheDriverUsableAtOnce() throws Exception {
+        // Bug 4: Ctrl-C in Gogo interrupts the command's thread, which is blocked reading a reply.
+        script("bin/slowfirst", "if [ ! -e slept ]; then : > slept; head -c 5 >/dev/null; exec sleep 1000; fi; exec cat");
+        Driver d = loaded("slow", unconfined("slow", "bin/slowfirst"));
+        long pid = pid(d, 0);
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                d.call(bytes("?"), Duration.ofSeconds(30));
+                outcome.complete(null);
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+        });
+        caller.start();
+        await("the call is in flight", () -> d.snapshot().instances().get(0).busy());
+        Thread.sleep(100);
+        caller.interrupt();
+        Throwable failure = outcome.get(3, TimeUnit.SECONDS);
+        assertTrue(failure instanceof TransportException, String.valueOf(failure));
+        assertFalse(d.snapshot().instances().get(0).busy(), "the instance is free: " + d.snapshot());
+        await("the half-served handler was killed", () -> HandlerProcessTest.isDead(pid));
+        long started = System.nanoTime();
+        assertArrayEquals(bytes("next"), d.call(bytes("next"), Duration.ofSeconds(5)));
+        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(3), "the next call did not wait");
+        assertEquals(DriverState.IDLE, d.snapshot().state());
+    }
+
+    @Test
+    void whatAnExitCallbackThrowsIsLoggedAndItRunsOffTheReaper() throws Exception {
+        // Bugs 5 and 9: exit handling ran on the JDK's process reaper, and its failures vanished.
+        List<String> threads = new CopyOnWriteArrayList<>();
+        DriverEvents throwing = event -> {
+            if (event.type() == DriverEvent.Type.HANDLER_EXITED) {
+                threads.add(Thread.currentThread().getName());
+                throw new IllegalStateException("event sink broke");
+            }
+        };
+        services = new DriverServices(directories, watchdog, spawner, services.log(), Duration.ofMillis(50),
+                Duration.ofSeconds(5), throwing, services.launches());
+        script("bin/once", "head -c 5 >/dev/null; printf '\\000\\000\\000\\001k'; exit 4");
+        Driver d = loaded("once", unconfined("once", "bin/once"));
+        assertArrayEquals(bytes("k"), d.call(bytes("?"), null));
+        await("the exit was published", () -> !threads.isEmpty());
+        await("the callback's failure was logged",
+                () -> log.stream().anyMatch(l -> l.startsWith("ERROR") && l.contains("event sink broke")));
+        assertFalse(threads.get(0).contains("reaper"), "published on " + threads);
+    }
+
+    @Test
+    void unloadDuringARestartBackoffIsPromptAndStartsNothing() throws Exception {
+        // Bugs 6 and 9: close waited startTimeout + reapTimeout for the lock, then shut down under a live
+        // caller, which went on to start a handler for the unloaded driver.
+        script("bin/first", "if [ -e started ]; then head -c 5 >/dev/null; exit 1; fi; : > started;"
+                + " head -c 5 >/dev/null; printf '\\000\\000\\000\\001k'; exit 0");
+        Driver d = loaded("first", DriverDescriptor.builder("first", "bin/first").sandbox(UNCONFINED)
+                .startTimeout(Duration.ofMillis(200))
+                .restartPolicy(RestartPolicy.DEFAULT.withBackoff(Duration.ofSeconds(8), Duration.ofSeconds(8))).build());
+        assertArrayEquals(bytes("k"), d.call(bytes("?"), null));
+        await("the handler exited", () -> d.snapshot().instances().get(0).pid().isEmpty());
+        // The restarted handler reads the request and dies without a reply.
+        assertThrows(TransportException.class, () -> d.call(bytes("?"), null));
+        assertEquals(2, d.snapshot().starts());
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            // The second restart in a row waits out the backoff first.
+            Future<byte[]> call = caller.submit(() -> d.call(bytes("?"), Duration.ofSeconds(30)));
+            await("the caller waits out its backoff", () -> d.snapshot().starts() == 2
+                    && d.snapshot().instances().get(0).pid().isEmpty() && d.snapshot().instances().get(0).busy());
+            long began = System.nanoTime();
+            d.unload();
+            assertTrue(System.nanoTime() - began < TimeUnit.SECONDS.toNanos(2),
+                    "unload took " + (System.nanoTime() - began) / 1_000_000 + " ms");
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> call.get(15, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof TransportException || e.getCause() instanceof HandlerStartException,
+                    String.valueOf(e.getCause()));
+            assertEquals(2, d.snapshot().starts(), "nothing was started for the unloaded driver");
+        } finally {
+            caller.shutdownNow();
+        }
+    }
+
+    @Test
+    void aHookThatIgnoresInterruptsDoesNotHoldUpAnUnload() throws Exception {
+        // Bug 9: the hook's thread cannot be taken back, but the unload does not wait for it.
+        java.util.concurrent.CountDownLatch hookRuns = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger hookCalls = new AtomicInteger();
+        Driver d = driver("hooked");
+        d.load(bundle(), DriverDescriptor.builder("hooked", "bin/cat").sandbox(UNCONFINED)
+                .startTimeout(Duration.ofSeconds(20)).build(), channel -> {
+                    if (hookCalls.incrementAndGet() == 1) {
+                        return;
+                    }
+                    hookRuns.countDown();
+                    while (true) {
+                        try {
+                            if (release.await(60, TimeUnit.SECONDS)) {
+                                return;
+                            }
+                        } catch (InterruptedException ignored) {
+                            // A hook that will not be stopped.
+                        }
+                    }
+                });
+        d.kill();
+        await("the handler died", () -> d.snapshot().instances().get(0).pid().isEmpty());
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<byte[]> call = caller.submit(() -> d.call(bytes("?"), Duration.ofSeconds(30)));
+            assertTrue(hookRuns.await(10, TimeUnit.SECONDS));
+            long began = System.nanoTime();
+            d.unload();
+            assertTrue(System.nanoTime() - began < TimeUnit.SECONDS.toNanos(3),
+                    "unload took " + (System.nanoTime() - began) / 1_000_000 + " ms");
+            assertThrows(java.util.concurrent.ExecutionException.class, () -> call.get(5, TimeUnit.SECONDS));
+        } finally {
+            release.countDown();
+            caller.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCallThatFindsEveryInstanceBusyTimesOutWithoutKillingAnything() throws Exception {
+        // CallTimeoutException meant both "handler killed" and "nothing was sent": the second is its own type.
+        script("bin/slowfirst", "if [ ! -e slept ]; then : > slept; head -c 5 >/dev/null; sleep 2;"
+                + " printf '\\000\\000\\000\\001k'; fi; exec cat");
+        Driver d = loaded("busy", unconfined("busy", "bin/slowfirst"));
+        long pid = pid(d, 0);
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<byte[]> slow = caller.submit(() -> d.call(bytes("?"), Duration.ofSeconds(20)));
+            await("the slow call holds the instance", () -> d.snapshot().instances().get(0).busy());
+            assertEquals(DriverState.RUNNING, d.snapshot().state());
+            io.github.umdosgi.api.NoInstanceFreeException e = assertThrows(
+                    io.github.umdosgi.api.NoInstanceFreeException.class, () -> d.call(bytes("x"), Duration.ofMillis(200)));
+            assertTrue(e.getMessage().contains("nothing was sent"), e.getMessage());
+            assertArrayEquals(bytes("k"), slow.get(20, TimeUnit.SECONDS), "the busy handler was not killed");
+            assertEquals(pid, pid(d, 0));
+        } finally {
+            caller.shutdownNow();
+        }
+    }
 }

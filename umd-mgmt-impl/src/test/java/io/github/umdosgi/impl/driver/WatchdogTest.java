@@ -156,4 +156,20 @@ class WatchdogTest {
         Thread.sleep(100);
         assertEquals(List.of(1, 3, 5, 7, 9, 11, 13, 15, 17, 19), fired);
     }
+
+    @Test
+    void aFailingAlarmIsToldAndTheTimerGoesOn() throws Exception {
+        // Bug 5: a kill that threw in the alarm vanished, so a hung call could outlive its deadline unseen.
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Watchdog logged = new Watchdog(told::add)) {
+            logged.arm(Duration.ofMillis(10), () -> {
+                throw new IllegalStateException("kill failed: no such process handle");
+            });
+            CountDownLatch later = new CountDownLatch(1);
+            logged.arm(Duration.ofMillis(50), later::countDown);
+            assertTrue(later.await(5, TimeUnit.SECONDS), "the timer went on after the failure");
+            assertEquals(1, told.size(), told.toString());
+            assertTrue(told.get(0).contains("kill failed: no such process handle"), told.get(0));
+        }
+    }
 }

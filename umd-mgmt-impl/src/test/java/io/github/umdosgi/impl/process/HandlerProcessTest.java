@@ -75,7 +75,7 @@ public class HandlerProcessTest {
     }
 
     private HandlerProcess start(List<String> command, Map<String, String> env) throws IOException {
-        HandlerProcess p = HandlerProcess.start(spawner, command, cwd, env, "driver 'test' instance 0", stderrLines::add);
+        HandlerProcess p = HandlerProcess.start(spawner, Launch.plain(command, cwd, env), "driver 'test' instance 0", stderrLines::add);
         started.add(p);
         return p;
     }
@@ -351,7 +351,7 @@ public class HandlerProcessTest {
         try (ProcessServices unguarded = new ProcessServices(new ProcessSpawner(List.of()), new StderrDrain(),
                 java.util.concurrent.Executors.newCachedThreadPool())) {
             IOException e = assertThrows(IOException.class, () -> HandlerProcess.start(unguarded,
-                    List.of(cwd.resolve("missing").toString()), cwd, env(), "x", l -> { }));
+                    Launch.plain(List.of(cwd.resolve("missing").toString()), cwd, env()), "x", l -> { }));
             assertTrue(e.getMessage().contains("missing"), e.getMessage());
         }
     }
@@ -371,7 +371,7 @@ public class HandlerProcessTest {
     void unguardedSpawnerRunsTheSameProtocol() throws Exception {
         try (ProcessServices unguarded = new ProcessServices(new ProcessSpawner(List.of()), new StderrDrain(),
                 java.util.concurrent.Executors.newCachedThreadPool())) {
-            HandlerProcess p = HandlerProcess.start(unguarded, List.of(cat.toString()), cwd, env(), "u", l -> { });
+            HandlerProcess p = HandlerProcess.start(unguarded, Launch.plain(List.of(cat.toString()), cwd, env()), "u", l -> { });
             started.add(p);
             assertArrayEquals(new byte[] {5, 6}, HandlerProcessTest.call(p, new byte[] {5, 6}, 16, unguarded.workers()));
             p.close(REAP);

@@ -49,8 +49,7 @@ class LaunchShimTest {
     }
 
     private HandlerProcess sh(String script) throws IOException {
-        return HandlerProcess.start(services, List.of("/bin/sh", "-c", script), cwd, Map.of("PATH", "/usr/bin:/bin"),
-                "shim", stderr::add);
+        return HandlerProcess.start(services, Launch.plain(List.of("/bin/sh", "-c", script), cwd, Map.of("PATH", "/usr/bin:/bin")), "shim", stderr::add);
     }
 
     private long childPid() throws InterruptedException {
@@ -109,8 +108,8 @@ class LaunchShimTest {
 
     @Test
     void aMissingProgramFailsWithTheShimsReason() throws Exception {
-        HandlerProcess p = HandlerProcess.start(services, List.of(cwd.resolve("missing").toString()), cwd,
-                Map.of(), "shim", stderr::add);
+        HandlerProcess p = HandlerProcess.start(services, Launch.plain(List.of(cwd.resolve("missing").toString()), cwd,
+                Map.of()), "shim", stderr::add);
         p.onExit().get(10, TimeUnit.SECONDS);
         assertEquals("exited with status 127", p.describeExit(Duration.ofSeconds(5)));
         String last = p.lastStderr(Duration.ofSeconds(5));
@@ -289,6 +288,33 @@ class LaunchShimTest {
         assertTrue(lines.stream().anyMatch(l -> l.matches(".*Uid:\\s+65500\\s+65500\\s+65500\\s+65500")), lines.toString());
         assertTrue(lines.stream().anyMatch(l -> l.matches(".*NoNewPrivs:\\s+1")), lines.toString());
         assertTrue(stderr.stream().anyMatch(l -> l.endsWith(": 77")), stderr.toString());
+        p.close(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void anInterruptOfACallerWaitingForAReplyThroughTheShimsPipesKillsTheHandler() throws Exception {
+        // Bug 4 on the pipes the shim gives (a gathering write through the channel, then a heap
+        // read through the stream, which alone would ignore the interrupt).
+        HandlerProcess p = sh("head -c 5 >/dev/null; exec sleep 1000");
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                p.call(java.nio.ByteBuffer.wrap(new byte[] {'?'}), 16, io.github.umdosgi.impl.frame.ReplyTarget.NEW_ARRAY,
+                        services.workers());
+                outcome.complete(null);
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+        });
+        caller.start();
+        await("the handler read the request", () -> ProcessHandle.of(p.pid())
+                .flatMap(h -> h.info().command()).map(c -> c.endsWith("sleep")).orElse(false));
+        caller.interrupt();
+        Throwable failure = outcome.get(5, TimeUnit.SECONDS);
+        assertTrue(failure instanceof java.nio.channels.ClosedByInterruptException
+                || failure instanceof java.io.InterruptedIOException, String.valueOf(failure));
+        assertTrue(p.killedByUs());
+        p.onExit().get(10, TimeUnit.SECONDS);
         p.close(Duration.ofSeconds(5));
     }
 }

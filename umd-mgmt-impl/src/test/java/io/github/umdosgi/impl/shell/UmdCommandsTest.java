@@ -19,6 +19,7 @@ import io.github.umdosgi.api.DriverInfo;
 import io.github.umdosgi.api.DriverState;
 import io.github.umdosgi.api.HandlerStartException;
 import io.github.umdosgi.api.InstanceInfo;
+import io.github.umdosgi.api.UmdAdmin;
 import io.github.umdosgi.api.UmdManager;
 import io.github.umdosgi.impl.config.ConfigurationErrors;
 import io.github.umdosgi.impl.config.ConfigurationValidator;
@@ -36,9 +37,15 @@ class UmdCommandsTest {
             List.of(new InstanceInfo(0, OptionalLong.of(99), false, 1, 2)), 3, 4, 5,
             Optional.of("handler exited with status 3; its last stderr line: " + HOSTILE), Optional.empty());
 
-    /** A manager that knows one driver, replies with {@code reply} and fails calls to "boom". */
-    private static UmdManager manager(byte[] reply) {
-        return (UmdManager) Proxy.newProxyInstance(UmdManager.class.getClassLoader(), new Class<?>[] {UmdManager.class},
+    /** Commands on a manager that knows one driver, replies with {@code reply} and fails calls to "boom". */
+    private static UmdCommands commands(byte[] reply) {
+        Object both = manager(reply);
+        return new UmdCommands((UmdManager) both, (UmdAdmin) both);
+    }
+
+    /** One proxy for the client and the operator service: the commands use both. */
+    private static Object manager(byte[] reply) {
+        return Proxy.newProxyInstance(UmdManager.class.getClassLoader(), new Class<?>[] {UmdManager.class, UmdAdmin.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "drivers" -> List.of(HOSTILE_DRIVER);
                     case "driver" -> args[0].equals("evil") ? Optional.of(HOSTILE_DRIVER) : Optional.empty();
@@ -60,7 +67,7 @@ class UmdCommandsTest {
 
     @Test
     void listAndInfoPrintHostileNamesAndErrorsEscaped() throws Exception {
-        UmdCommands commands = new UmdCommands(manager(new byte[0]));
+        UmdCommands commands = commands(new byte[0]);
         String list = commands.list();
         String info = commands.info("evil");
         assertInert(list);
@@ -78,7 +85,8 @@ class UmdCommandsTest {
         InvalidConfigurationException rejected = assertThrows(InvalidConfigurationException.class,
                 () -> ConfigurationValidator.validate(Map.of("service.pid", "io.github.umdosgi.driver~evil",
                         "name", "evil", "timeout", "abc" + ESC + "[2J")));
-        UmdCommands commands = new UmdCommands(manager(new byte[0]), errors);
+        Object both = manager(new byte[0]);
+        UmdCommands commands = new UmdCommands((UmdManager) both, (UmdAdmin) both, errors);
         assertFalse(commands.info("evil").contains("config:"), "no line while nothing is rejected");
 
         errors.reject("io.github.umdosgi.driver~evil", rejected);
@@ -93,16 +101,16 @@ class UmdCommandsTest {
     @Test
     void sendPrintsAHostileTextReplyEscapedAndKeepsItsLines() throws Exception {
         byte[] reply = ("line one\nline two \u202eowt\rover").getBytes(StandardCharsets.UTF_8);
-        String shown = new UmdCommands(manager(reply)).send("evil", "x");
+        String shown = commands(reply).send("evil", "x");
         assertEquals("line one\nline two \\u202eowt\\rover", shown);
         // Control bytes make it hex, as before.
-        assertEquals("1b 5b 32 4a", new UmdCommands(manager((ESC + "[2J").getBytes(StandardCharsets.UTF_8)))
+        assertEquals("1b 5b 32 4a", commands((ESC + "[2J").getBytes(StandardCharsets.UTF_8))
                 .send("evil", "x"));
     }
 
     @Test
     void aFailingCommandsMessageIsEscapedAndPrintsUnderTheOriginalType() {
-        UmdCommands commands = new UmdCommands(manager(new byte[0]));
+        UmdCommands commands = commands(new byte[0]);
         CommandFailedException failed = assertThrows(CommandFailedException.class, () -> commands.send("boom", "x"));
         assertInert(failed.getMessage());
         assertInert(failed.toString());
@@ -120,6 +128,6 @@ class UmdCommandsTest {
     @Test
     void killEchoesTheNameEscaped() throws Exception {
         assertEquals("sent SIGKILL to 1 handler process(es) of driver 'a\\rb'",
-                new UmdCommands(manager(new byte[0])).kill("a\rb"));
+                commands(new byte[0]).kill("a\rb"));
     }
 }

@@ -1,4 +1,4 @@
-package io.github.umdosgi.impl.manager;
+package io.github.umdosgi.impl.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,10 +24,6 @@ import org.osgi.framework.Bundle;
 
 import io.github.umdosgi.api.DriverDescriptor;
 import io.github.umdosgi.impl.blob.DriverDirectories;
-import io.github.umdosgi.impl.driver.Driver;
-import io.github.umdosgi.impl.driver.DriverLog;
-import io.github.umdosgi.impl.driver.DriverServices;
-import io.github.umdosgi.impl.driver.Watchdog;
 import io.github.umdosgi.impl.process.ProcessServices;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -173,6 +169,32 @@ class DriverRegistryTest {
         assertEquals(0, directoriesUnderRoot());
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
                 && !isZombie(pid), "handler " + pid + " is gone");
+    }
+
+    @Test
+    void aLoadRacingAnUnloadNeverLeavesAHandlerTheRegistryDoesNotKnow() throws Exception {
+        // Bug 8: the manager's load is obtain + load; an unload(name) between them forgot the driver.
+        Driver obtained = registry.obtain("raced");
+        registry.forgetIfUnused(obtained); // what a concurrent unload("raced") does
+        try {
+            obtained.load(bundle(3), DriverDescriptor.builder("raced", "cat").sandbox(UNCONFINED).build(), null);
+        } catch (RuntimeException | io.github.umdosgi.api.UmdException refused) {
+            // Refusing the load of a forgotten driver is one correct outcome.
+        }
+        assertTrue(!obtained.isLoaded() || registry.find("raced").orElse(null) == obtained,
+                "a running handler belongs to a driver the registry knows");
+    }
+
+    @Test
+    void theManagersLoadAfterAnUnloadForgotTheDriverLoadsIntoTheRegistrysDriver() throws Exception {
+        // Bug 8, the manager's side: the registry's load attaches to the driver the registry holds now.
+        Driver stale = registry.obtain("raced");
+        registry.unload("raced");
+        Driver loaded = registry.load(bundle(3), DriverDescriptor.builder("raced", "cat").sandbox(UNCONFINED).build(),
+                null);
+        assertSame(loaded, registry.find("raced").orElseThrow());
+        assertTrue(loaded.isLoaded());
+        assertFalse(stale.isLoaded());
     }
 
     private static boolean isZombie(long pid) {
