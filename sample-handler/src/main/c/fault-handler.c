@@ -384,7 +384,7 @@ int main(int argc, char **argv)
             fprintf(stderr, NAME ": %s in a frame header\n", r < 0 ? strerror(errno) : "end of input");
             return 1;
         }
-        uint32_t len = ((uint32_t) hdr[0] << 24) | ((uint32_t) hdr[1] << 16) | ((uint32_t) hdr[2] << 8) | hdr[3];
+        uint32_t len = get_be32(hdr);
         if (len > MAX_PAYLOAD) {
             fprintf(stderr, NAME ": request of %u bytes exceeds the %u-byte limit\n", len, MAX_PAYLOAD);
             return 2;

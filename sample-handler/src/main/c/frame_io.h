@@ -58,7 +58,12 @@ static inline ssize_t read_full(int fd, void *buf, size_t n)
     return (ssize_t) done;
 }
 
-/* Writes all n bytes; 0 on success, -1 on error. */
+/*
+ * Writes all n bytes; 0 on success, -1 on error with errno set. A write that
+ * accepts nothing (returns 0 for a non-empty buffer) makes no progress and
+ * would make no more on a retry, so it is an error (EIO), not a reason to
+ * spin: the caller reports it and exits instead of burning its CPU limit.
+ */
 static inline int write_full(int fd, const void *buf, size_t n)
 {
     size_t done = 0;
@@ -66,7 +71,10 @@ static inline int write_full(int fd, const void *buf, size_t n)
         ssize_t w = write(fd, (const char *) buf + done, n - done);
         if (w > 0) {
             done += (size_t) w;
-        } else if (w < 0 && errno != EINTR) {
+        } else if (w == 0) {
+            errno = EIO;
+            return -1;
+        } else if (errno != EINTR) {
             return -1;
         }
     }

@@ -23,7 +23,9 @@ public final class LauncherOptions {
               -h, --help             show this help
 
             Exit status: 0 on a normal stop or when every command succeeded,
-            1 when a command or the framework failed, 2 on a bad command line.
+            1 when a command or the framework failed, 2 on a bad command line,
+            3 when another running umd-osgi uses the framework storage (run a
+            second one with -Dorg.osgi.framework.storage=<folder>).
             """;
 
     private final boolean help;

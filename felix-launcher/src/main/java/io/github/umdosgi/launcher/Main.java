@@ -3,12 +3,14 @@ package io.github.umdosgi.launcher;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 
 import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
@@ -23,6 +25,8 @@ public final class Main {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
+    /** The framework storage is held by another running launcher; nothing was touched. */
+    static final int EXIT_IN_USE = 3;
 
     /** How long a "command not found" is retried after startup, in milliseconds. */
     static final String COMMAND_WAIT_PROPERTY = "io.github.umdosgi.launcher.commandWaitMillis";
@@ -67,6 +71,9 @@ public final class Main {
         }
         try {
             return launch(options, layout);
+        } catch (StorageLock.InUseException e) {
+            err.println("umd-osgi: " + e.getMessage());
+            return EXIT_IN_USE;
         } catch (Exception e) {
             err.println("umd-osgi: " + ScriptRunner.oneLine(e));
             return EXIT_FAILED;
@@ -82,7 +89,25 @@ public final class Main {
         }
         Files.createDirectories(layout.deployDir());
         Map<String, Object> props = FrameworkProperties.build(layout, interactive, System.getProperties(), err);
+        // Held until the JVM ends (interactive runs end in System.exit): a second launch on this
+        // storage must refuse before anything of the first is cleaned.
+        Path storage = Path.of((String) props.get(Constants.FRAMEWORK_STORAGE)).toAbsolutePath().normalize();
+        StorageLock storageLock = StorageLock.acquire(storage);
+        if (Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT.equalsIgnoreCase(
+                String.valueOf(props.get(Constants.FRAMEWORK_STORAGE_CLEAN)))) {
+            // Felix's own clean would delete the lock file with the storage: clean around it instead.
+            storageLock.clean(storage);
+            props.put(Constants.FRAMEWORK_STORAGE_CLEAN, "none");
+        }
+        try {
+            return launchLocked(options, props, layout, interactive);
+        } finally {
+            storageLock.close();
+        }
+    }
 
+    private int launchLocked(LauncherOptions options, Map<String, Object> props, DistributionLayout layout,
+            boolean interactive) throws Exception {
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
         @SuppressWarnings({"unchecked", "rawtypes"}) // Felix accepts the logger object among the strings

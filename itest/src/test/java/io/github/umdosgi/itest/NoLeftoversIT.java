@@ -48,8 +48,10 @@ public class NoLeftoversIT extends UmdTestSupport {
             assertEquals("loaded: " + info, DriverState.IDLE, info.state());
             assertTrue("running: " + info, info.pid().isPresent());
         }
-        assertEquals("three handlers run: " + HandlerProcesses.describe(HandlerProcesses.under(root())),
-                3, HandlerProcesses.under(root()).size());
+        // A sandboxed handler shows under the root once bubblewrap has exec'd it, a moment after its
+        // start was confirmed: wait for that, as asserting at once failed now and then.
+        Waits.waitFor("three handlers run under " + root(), Waits.SOON,
+                () -> HandlerProcesses.describeAll(HandlerProcesses.under(root())), running -> running.size() == 3);
     }
 
     @Test

@@ -4,11 +4,18 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
+import java.util.List;
+import java.util.stream.Collectors;
+
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+
+import io.github.umdosgi.api.DriverInfo;
+import io.github.umdosgi.api.UmdManager;
 
 /**
  * The set-up itself: every provisioned bundle is active, SCR runs, the API resolves and the
@@ -35,8 +42,14 @@ public class SmokeIT extends UmdTestSupport {
 
     @Test
     public void managerServiceAndFreshRoot() {
-        assertNotNull("UmdManager injected", umd);
-        assertNotNull(bundleContext.getServiceReference(io.github.umdosgi.api.UmdManager.class));
+        // Injection succeeding proves a service exists; these prove it is the manager, and that it runs.
+        ServiceReference<UmdManager> ref = bundleContext.getServiceReference(UmdManager.class);
+        assertNotNull("a UmdManager service is registered", ref);
+        assertEquals("the service is the manager bundle's", "io.github.umdosgi.impl",
+                ref.getBundle().getSymbolicName());
+        awaitSampleReady();
+        assertEquals("the manager lists the sample driver, declared by the sample bundle", List.of(SAMPLE),
+                umd.drivers().stream().map(DriverInfo::name).collect(Collectors.toList()));
         assertEquals(UmdTestSupport.rootFor(SmokeIT.class), root());
         assertTrue("root exists: " + root(), java.nio.file.Files.isDirectory(root()));
     }

@@ -6,8 +6,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Comparator;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.stream.Stream;
+
+import io.github.umdosgi.itest.TestFiles;
+import io.github.umdosgi.itest.Waits;
 
 /**
  * The product distribution the lifecycle tests start as a separate process,
@@ -44,16 +48,18 @@ final class Distribution {
         return work;
     }
 
-    /** Deletes a tree, read-only entries included; a missing tree is fine. */
+    /** Deletes a tree, as {@link TestFiles#deleteTree}. */
     static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                p.toFile().setWritable(true);
-                Files.deleteIfExists(p);
-            }
-        }
+        TestFiles.deleteTree(dir);
+    }
+
+    /** The java process of a launch: bin/umd-osgi execs java, so normally the script's own pid. */
+    static ProcessHandle javaOf(Process p) {
+        return Waits.waitFor("the java process of launcher " + p.pid(), Duration.ofSeconds(10), () -> {
+            Stream<ProcessHandle> candidates = Stream.concat(Stream.of(p.toHandle()), p.descendants());
+            Optional<ProcessHandle> java = candidates
+                    .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
+            return java.orElse(null);
+        }, h -> h != null);
     }
 }

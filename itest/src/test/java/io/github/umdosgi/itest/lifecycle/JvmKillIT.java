@@ -12,12 +12,10 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.After;
 import org.junit.Before;
@@ -109,7 +107,7 @@ public class JvmKillIT {
         Process first = launch("run1", deploy, "sample:check 1; sleep 600");
         List<ProcScan.Proc> handlers = awaitHandlers(first, "run1", drivers);
         System.out.println("[JvmKillIT] run 1 handlers: " + handlers);
-        ProcessHandle jvm = javaOf(first);
+        ProcessHandle jvm = Distribution.javaOf(first);
         List<Path> staleDirs = HandlerProcesses.entries(root);
         System.out.println("[JvmKillIT] run 1 private directories: " + staleDirs);
 
@@ -207,16 +205,6 @@ public class JvmKillIT {
             return ProcScan.liveUnder(root);
         }, procs -> procs.stream().map(x -> ProcScan.driverOf(x, root)).collect(Collectors.toSet())
                 .containsAll(drivers));
-    }
-
-    /** The java process of a launch: bin/umd-osgi execs java, so normally the script's own pid. */
-    private static ProcessHandle javaOf(Process p) {
-        return Waits.waitFor("the java process of launcher " + p.pid(), Duration.ofSeconds(10), () -> {
-            Stream<ProcessHandle> candidates = Stream.concat(Stream.of(p.toHandle()), p.descendants());
-            Optional<ProcessHandle> java = candidates
-                    .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
-            return java.orElse(null);
-        }, h -> h != null);
     }
 
     private void assertAlive(Process p, String name) {

@@ -14,12 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.After;
 import org.junit.Before;
@@ -201,6 +199,26 @@ public class LauncherIT {
         assertNothingLeft(again.name());
     }
 
+    /** A typo'd value in deploy/: one console line naming the file and the key, and umd:info shows it. */
+    @Test
+    public void invalidDeployConfigurationIsReportedWithItsFileAndKey() throws Exception {
+        Path deploy = Files.createDirectories(work.resolve("deploy-invalid"));
+        Path cfg = Files.writeString(deploy.resolve("io.github.umdosgi.driver-sample.cfg"),
+                "name=sample\ninstances=2\ntimeout=abc\n", StandardCharsets.UTF_8);
+        // Gogo's sleep: FileInstall delivers the file within its 200 ms poll after the start.
+        Result r = finish(start("invalid-config", deploy, "-c", "sleep 2; umd:info sample"));
+        assertEquals("exit status\n" + r, 0, r.exit());
+        assertTrue("one console error naming the file and the key\n" + r, r.err().lines().anyMatch(
+                l -> l.startsWith("umd-osgi ERROR: configuration io.github.umdosgi.driver~sample")
+                        && l.contains(cfg.getFileName().toString()) && l.contains("timeout='abc'")));
+        List<String> lines = r.outLines();
+        indexOf(lines, "^config:\\s+configuration .*timeout='abc'.*$", 0, r);
+        assertFalse("not applied: one instance, as declared\n" + r,
+                lines.stream().anyMatch(l -> l.startsWith("instance 1:")));
+        assertFalse("no stack trace on the console\n" + r, r.err().contains("\tat "));
+        assertNothingLeft(r.name());
+    }
+
     // ---- 5. SIGTERM stops the framework, which unloads the drivers
 
     /** A driver bundle with a broken header dropped into deploy/: the operator sees why on the console. */
@@ -274,7 +292,7 @@ public class LauncherIT {
         }, procs -> !procs.isEmpty());
         assertFalse("precondition: the sample driver has a private directory under the root",
                 sampleDirs(run.root()).isEmpty());
-        ProcessHandle jvm = javaOf(run.process());
+        ProcessHandle jvm = Distribution.javaOf(run.process());
         System.out.println("[LauncherIT] sigterm: handlers " + handlers + "; sending SIGTERM to JVM " + jvm.pid());
         assertTrue("SIGTERM sent to " + jvm.pid(), jvm.destroy());
         Result r = finish(run);
@@ -297,6 +315,57 @@ public class LauncherIT {
                 ok + 1, r);
         indexOf(lines, "^sample\\s+IDLE\\s+\\d+\\s+1\\s+0\\s.*io\\.github\\.umdosgi\\.sample.*$", header + 1, r);
         assertNothingLeft(r.name());
+    }
+
+
+    // ---- 7. a second launch on a distribution in use
+
+    /**
+     * A second {@code -c} launch on the storage of a running one refuses with one line and exit
+     * status 3 before it touches anything; a third with its own storage but the same manager root
+     * runs, and its sweep of a crashed run's leftovers spares the live run's directories. The first
+     * run's handler file must still exist afterwards: a killed handler is started again from it.
+     */
+    @Test
+    public void secondLaunchOnStorageInUseRefusesAndLeavesTheFirstIntact() throws Exception {
+        Path root = work.resolve("shared-root");
+        Path cache = work.resolve("shared-cache");
+        Run first = launch("first", root, cache, null, ProcessBuilder.Redirect.PIPE);
+        try (java.io.Writer shell = new java.io.OutputStreamWriter(first.process().getOutputStream(),
+                StandardCharsets.UTF_8)) {
+            Waits.waitFor("a live sample handler of the first run under " + root, START_LIMIT, () -> {
+                assertAlive(first);
+                return sampleHandlers(root);
+            }, procs -> !procs.isEmpty());
+            List<Path> firstDirs = sampleDirs(root);
+            assertEquals("precondition: the first run's sample directory", 1, firstDirs.size());
+
+            Result second = finish(launch("second", root, cache, null, ProcessBuilder.Redirect.from(new File("/dev/null")),
+                    "-c", "umd:list"));
+            assertEquals("exit status of a launch on storage in use\n" + second, 3, second.exit());
+            assertEquals("one line on stderr\n" + second, 1, second.errLines().size());
+            String line = second.errLines().get(0);
+            assertTrue("it says the storage is in use\n" + second, line.contains("in use") && line.contains(cache.toString()));
+            assertTrue("it says how to run a second one\n" + second, line.contains("-Dorg.osgi.framework.storage="));
+            assertFalse("it ran no command\n" + second, second.out().contains("NAME"));
+
+            Result third = finish(launch("third", root, work.resolve("third-cache"), null,
+                    ProcessBuilder.Redirect.from(new File("/dev/null")), "-c", "umd:list"));
+            assertEquals("exit status of a launch with its own storage\n" + third, 0, third.exit());
+            assertTrue("the third run's manager listed its driver\n" + third, third.out().contains("sample"));
+            for (Path dir : firstDirs) {
+                assertTrue("the first run's private directory " + dir + " survived both launches", Files.isDirectory(dir));
+            }
+
+            shell.write("umd:kill sample\nsample:check 4096\nstop 0\n");
+            shell.flush();
+        }
+        Result r = finish(first);
+        assertEquals("exit status of the first run\n" + r, 0, r.exit());
+        List<String> lines = r.outLines();
+        int killed = indexOf(lines, "^(g! )?sent SIGKILL to 1 handler process\\(es\\)( of driver 'sample')?$", 0, r);
+        indexOf(lines, "^(g! )?OK$", killed + 1, r);
+        assertNothingLeft(r.name(), root);
     }
 
     // ---- helpers
@@ -332,18 +401,24 @@ public class LauncherIT {
     }
 
     private Run launch(String name, Path deploy, Path stdin, String... args) throws IOException {
-        Path root = work.resolve(name + "-root");
+        return launch(name, work.resolve(name + "-root"), work.resolve(name + "-cache"), deploy,
+                ProcessBuilder.Redirect.from(stdin != null ? stdin.toFile() : new File("/dev/null")), args);
+    }
+
+    /** Starts the distribution on the given manager root and framework storage. */
+    private Run launch(String name, Path root, Path cache, Path deploy, ProcessBuilder.Redirect stdin,
+            String... args) throws IOException {
         Path dir = deploy != null ? deploy : Files.createDirectories(work.resolve(name + "-deploy"));
         roots.add(root);
         List<String> command = new ArrayList<>(List.of(launcher.toString(),
                 "-Dio.github.umdosgi.root=" + root,
-                "-Dorg.osgi.framework.storage=" + work.resolve(name + "-cache"),
+                "-Dorg.osgi.framework.storage=" + cache,
                 "-Dfelix.fileinstall.dir=" + dir,
                 "-Dfelix.fileinstall.poll=200"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(work.toFile())
-                .redirectInput(stdin != null ? stdin.toFile() : new File("/dev/null"))
+                .redirectInput(stdin)
                 .redirectOutput(work.resolve(name + ".out").toFile())
                 .redirectError(work.resolve(name + ".err").toFile());
         // Small and quick to start: this JVM shares the machine with the test JVM.
@@ -351,7 +426,7 @@ public class LauncherIT {
         Process p = pb.start();
         launched.add(p);
         System.out.println("[LauncherIT] " + name + ": pid " + p.pid() + " " + command.subList(5, command.size())
-                + (stdin != null ? " < " + stdin : ""));
+                + (stdin.file() != null ? " < " + stdin.file() : " < pipe"));
         return new Run(name, p, root);
     }
 
@@ -370,7 +445,10 @@ public class LauncherIT {
 
     /** After a run ended: no live process under its root, and no sample private directory. */
     private void assertNothingLeft(String name) {
-        Path root = work.resolve(name + "-root");
+        assertNothingLeft(name, work.resolve(name + "-root"));
+    }
+
+    private void assertNothingLeft(String name, Path root) {
         Waits.waitFor(name + ": no live process under " + root, Waits.SOON, () -> ProcScan.liveUnder(root),
                 List::isEmpty);
         assertEquals(name + ": no sample private directory left under " + root, List.of(), sampleDirs(root));
@@ -426,16 +504,6 @@ public class LauncherIT {
             }
         }
         throw new AssertionError("no line matching /" + regex + "/ from line " + from + "\n" + r);
-    }
-
-    /** The java process of a launch: bin/umd-osgi execs java, so normally the script's own pid. */
-    private static ProcessHandle javaOf(Process p) {
-        return Waits.waitFor("the java process of launcher " + p.pid(), Duration.ofSeconds(10), () -> {
-            Stream<ProcessHandle> candidates = Stream.concat(Stream.of(p.toHandle()), p.descendants());
-            Optional<ProcessHandle> java = candidates
-                    .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
-            return java.orElse(null);
-        }, h -> h != null);
     }
 
     private void assertAlive(Run run) {

@@ -99,7 +99,12 @@ public class BadInputIT extends SecurityTestSupport {
         notLoaded("call(../sample)", "../sample", () -> umd.call("../sample", REQUEST));
         notLoaded("call(SAMPLE upper case)", "SAMPLE", () -> umd.call("SAMPLE", REQUEST));
         DriverNotLoadedException e = notLoaded("call(1 MiB name)", HUGE, () -> umd.call(HUGE, REQUEST));
-        System.out.println("[BadInputIT] call with a 1 MiB name: message of " + e.getMessage().length() + " chars");
+        // The message goes to logs and shells: the hostile name is cut, its length said, never copied whole.
+        String message = e.getMessage();
+        assertTrue("the message of a call with a 1 MiB name is short: " + message.length() + " chars",
+                message.length() < 256);
+        assertTrue("the message names the cut name and its length: " + message,
+                message.startsWith("driver '" + "a".repeat(64) + "...(" + HUGE.length() + " chars)': "));
     }
 
     @Test

@@ -14,12 +14,10 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.junit.After;
 import org.junit.Before;
@@ -36,6 +34,7 @@ import io.github.umdosgi.api.InstanceInfo;
 import io.github.umdosgi.api.UmdException;
 import io.github.umdosgi.itest.DriverBundles;
 import io.github.umdosgi.itest.MarkedProcesses;
+import io.github.umdosgi.itest.TestFiles;
 import io.github.umdosgi.itest.UmdPaxExam;
 import io.github.umdosgi.itest.Waits;
 import io.github.umdosgi.itest.lifecycle.ProcScan;
@@ -92,7 +91,7 @@ public class SandboxAttackIT extends SecurityTestSupport {
             Waits.waitFor("victim " + v.pid() + " dead", Waits.SOON, () -> !MarkedProcesses.isAlive(v.pid()));
         }
         for (Path p : hostFiles) {
-            deleteTree(p);
+            TestFiles.deleteTree(p);
         }
     }
 
@@ -458,16 +457,5 @@ public class SandboxAttackIT extends SecurityTestSupport {
 
     private static Path real(Path p) throws IOException {
         return p.toRealPath();
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(q);
-            }
-        }
     }
 }

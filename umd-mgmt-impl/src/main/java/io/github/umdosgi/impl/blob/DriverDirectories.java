@@ -14,15 +14,17 @@ import java.util.Set;
 
 /**
  * The manager's root of private driver directories. Every child belongs to
- * one loaded driver; whatever is found there at start-up was left by a run
- * that died and is removed. It also bounds what one extraction may write
- * into a child: {@link #maxHandlerSize()}.
+ * one loaded driver of a live manager; at start-up, a manager that finds no
+ * other live manager on the root ({@link #claim}) removes whatever is there:
+ * it was left by a run that died. It also bounds what one extraction may
+ * write into a child: {@link #maxHandlerSize()}.
  *
  * <p>Immutable; the file system operations are safe to call from any thread.
  */
 public final class DriverDirectories {
 
     static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
     private final Path root;
     // Why the root cannot be used, or null: then nothing is ever created under it.
@@ -104,12 +106,29 @@ public final class DriverDirectories {
     }
 
     /**
-     * Removes every entry under the root: leftovers of a run that died.
+     * Claims the root for a live manager, to be held until it stops. When no
+     * other live manager (of any process) holds the root, everything under it
+     * was left by runs that died and is removed first; when one does, nothing
+     * is removed, since its drivers' directories look the same as leftovers.
+     *
+     * @return the claim; {@link RootClaim#removed()} says how many entries the sweep removed
+     * @throws IOException the lock beside the root cannot be used, or listing the root failed
+     */
+    public RootClaim claim() throws IOException {
+        if (refusal != null) {
+            return RootClaim.none(root);
+        }
+        return RootClaim.take(root, this::removeStale);
+    }
+
+    /**
+     * Removes every entry under the root. Only under the exclusive lock of
+     * {@link #claim}: anything else may delete a live manager's handlers.
      *
      * @return how many entries were removed
      * @throws IOException listing the root failed
      */
-    public int removeStale() throws IOException {
+    int removeStale() throws IOException {
         if (refusal != null) {
             return 0;
         }

@@ -7,7 +7,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * Operator overrides for one driver, as a Configuration Admin factory
  * configuration (PID {@value #FACTORY_PID}; with FileInstall, a file
  * {@code deploy/io.github.umdosgi.driver-NAME.cfg}). Every attribute left
- * at its default keeps what the driver's header declares.
+ * empty keeps what the driver's header declares.
+ *
+ * <p>Metatype only: the component reads the raw properties and checks them
+ * itself ({@link ConfigurationValidator}), so every attribute is text, and a
+ * wrong one is reported with its key instead of failing SCR's conversion.
+ * The property names are the elements' with dots for underscores.
  */
 @ObjectClassDefinition(id = DriverConfig.FACTORY_PID, name = "umd-osgi driver",
         description = "Overrides the settings a driver bundle declares; applied by reloading the driver.")
@@ -20,29 +25,29 @@ public @interface DriverConfig {
     @AttributeDefinition(description = "Name of the driver, as in its UMD-Driver header")
     String name();
 
-    /** @return handler instances; 0 keeps the declared number */
-    @AttributeDefinition(description = "Handler processes run side by side (0 = as declared)", min = "0", max = "64")
-    int instances() default 0;
+    /** @return handler instances, 1 to 64; empty keeps the declared number */
+    @AttributeDefinition(description = "Handler processes run side by side, 1 to 64 (empty = as declared)")
+    String instances() default "";
 
-    /** @return per-call timeout in milliseconds; 0 keeps the declared one */
-    @AttributeDefinition(description = "Default per-call timeout in ms (0 = as declared)", min = "0")
-    long timeout() default 0;
+    /** @return per-call timeout in milliseconds; empty keeps the declared one */
+    @AttributeDefinition(description = "Default per-call timeout in ms, at least 1 (empty = as declared)")
+    String timeout() default "";
 
-    /** @return start timeout in milliseconds; 0 keeps the declared one */
-    @AttributeDefinition(description = "Start and post-start hook timeout in ms (0 = as declared)", min = "0")
-    long start_timeout() default 0;
+    /** @return start timeout in milliseconds; empty keeps the declared one */
+    @AttributeDefinition(description = "Start and post-start hook timeout in ms, at least 1 (empty = as declared)")
+    String start_timeout() default "";
 
-    /** @return maximum message size in bytes; 0 keeps the declared one */
-    @AttributeDefinition(description = "Maximum request and reply size in bytes (0 = as declared)", min = "0")
-    int max_message() default 0;
+    /** @return maximum message size in bytes; empty keeps the declared one */
+    @AttributeDefinition(description = "Maximum request and reply size in bytes, 1 to 1073741824 (empty = as declared)")
+    String max_message() default "";
 
-    /** @return restarts allowed within the period; -1 keeps the declared number */
-    @AttributeDefinition(description = "Restarts allowed within the restart period (-1 = as declared)", min = "-1")
-    int restart_intensity() default -1;
+    /** @return restarts allowed within the period; empty keeps the declared number */
+    @AttributeDefinition(description = "Restarts allowed within the restart period, 0 or more (empty = as declared)")
+    String restart_intensity() default "";
 
-    /** @return the restart period in milliseconds; 0 keeps the declared one */
-    @AttributeDefinition(description = "Restart period in ms (0 = as declared)", min = "0")
-    long restart_period() default 0;
+    /** @return the restart period in milliseconds; empty keeps the declared one */
+    @AttributeDefinition(description = "Restart period in ms, at least 1 (empty = as declared)")
+    String restart_period() default "";
 
     /** @return JVM environment variables passed on; empty keeps the declared list */
     @AttributeDefinition(description = "Names of JVM environment variables passed to the handler (empty = as declared)")

@@ -1,10 +1,8 @@
 package io.github.umdosgi.impl.config;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import io.github.umdosgi.api.DriverDescriptor;
 import io.github.umdosgi.api.RestartPolicy;
@@ -37,37 +35,6 @@ public record DriverOverrides(int instances, long timeoutMillis, long startTimeo
         environment = List.copyOf(environment);
         wrapper = List.copyOf(wrapper);
         sandbox = Map.copyOf(sandbox);
-    }
-
-    /**
-     * @param config a configuration
-     * @return its overrides
-     */
-    public static DriverOverrides of(DriverConfig config) {
-        return new DriverOverrides(config.instances(), config.timeout(), config.start_timeout(),
-                config.max_message(), config.restart_intensity(), config.restart_period(),
-                words(config.env()), words(config.wrapper()), sandboxOf(config));
-    }
-
-    private static Map<String, String> sandboxOf(DriverConfig config) {
-        Map<String, String> settings = new TreeMap<>();
-        put(settings, "sandbox", config.sandbox());
-        put(settings, "network", config.network());
-        put(settings, "ro-paths", String.join(",", words(config.ro_paths())));
-        put(settings, "memory", config.memory());
-        put(settings, "processes", config.processes());
-        put(settings, "cpus", config.cpus());
-        put(settings, "cpu-time", config.cpu_time());
-        put(settings, "open-files", config.open_files());
-        put(settings, "file-size", config.file_size());
-        put(settings, "scratch", config.scratch());
-        return settings;
-    }
-
-    private static void put(Map<String, String> settings, String key, String value) {
-        if (value != null && !value.isBlank()) {
-            settings.put(key, value.trim());
-        }
     }
 
     /**
@@ -106,11 +73,5 @@ public record DriverOverrides(int instances, long timeoutMillis, long startTimeo
             d.sandbox(box.build());
         }
         return d.build();
-    }
-
-    /** FileInstall and the web console may hand a list as one string; accept both forms. */
-    private static List<String> words(String[] values) {
-        return Arrays.stream(values).flatMap(v -> Arrays.stream(v.trim().split("[\\s,]+")))
-                .filter(w -> !w.isEmpty()).toList();
     }
 }

@@ -30,6 +30,7 @@ import io.github.umdosgi.api.UmdException;
 import io.github.umdosgi.api.UmdManager;
 import io.github.umdosgi.impl.blob.DriverDirectories;
 import io.github.umdosgi.impl.blob.HandlerBlob;
+import io.github.umdosgi.impl.blob.RootClaim;
 import io.github.umdosgi.impl.config.DriverConfigurator;
 import io.github.umdosgi.impl.config.DriverOverrides;
 import io.github.umdosgi.impl.driver.Driver;
@@ -80,6 +81,8 @@ public final class UmdManagerComponent implements ManagedDrivers, DriverConfigur
     private Cgroups cgroups;
     private DriverRegistry registry;
     private DriverExtender extender;
+    // Held from activate to deactivate: another manager's sweep must spare this one's directories.
+    private RootClaim rootClaim;
     private final SynchronousBundleListener stopListener = this::bundleChanged;
 
     @Activate
@@ -93,9 +96,10 @@ public final class UmdManagerComponent implements ManagedDrivers, DriverConfigur
             logger.error("{}; no driver can be loaded until the manager restarts with a usable root",
                     directories.refusal());
         }
-        int stale = directories.removeStale();
-        if (stale > 0) {
-            logger.warn("removed {} private driver directories left by an earlier run under {}", stale, root);
+        rootClaim = directories.claim();
+        if (rootClaim.removed() > 0) {
+            logger.warn("removed {} private driver directories left by an earlier run under {}", rootClaim.removed(),
+                    root);
         }
         watchdog = new Watchdog(message -> logger.error(message));
         Path tools = context.getDataFile("launcher").toPath();
@@ -153,6 +157,7 @@ public final class UmdManagerComponent implements ManagedDrivers, DriverConfigur
         watchdog.close();
         processes.close();
         cgroups.close();
+        rootClaim.close();
     }
 
     private String property(String name, String fallback) {

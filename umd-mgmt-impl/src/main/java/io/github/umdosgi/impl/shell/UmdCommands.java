@@ -2,15 +2,19 @@ package io.github.umdosgi.impl.shell;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 import io.github.umdosgi.api.DriverInfo;
 import io.github.umdosgi.api.InstanceInfo;
 import io.github.umdosgi.api.UmdAdmin;
 import io.github.umdosgi.api.UmdManager;
+import io.github.umdosgi.impl.config.ConfigurationErrors;
 import io.github.umdosgi.impl.text.SafeText;
 
 /**
@@ -40,10 +44,20 @@ public final class UmdCommands {
     @Reference
     private UmdAdmin admin;
 
+    // Optional and dynamic: SCR may set or clear it at any time, so it is read once per command.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ConfigurationErrors configurationErrors;
+
     /** For tests; SCR uses the default constructor and the references. */
     UmdCommands(UmdManager manager, UmdAdmin admin) {
+        this(manager, admin, null);
+    }
+
+    /** For tests; SCR uses the default constructor and the references. */
+    UmdCommands(UmdManager manager, UmdAdmin admin, ConfigurationErrors configurationErrors) {
         this.manager = manager;
         this.admin = admin;
+        this.configurationErrors = configurationErrors;
     }
 
     /** For SCR. */
@@ -87,6 +101,12 @@ public final class UmdCommands {
             out.append("failures:   ").append(d.failures()).append('\n');
             out.append("starts:     ").append(d.starts()).append('\n');
             out.append("last error: ").append(d.lastError().map(SafeText::field).orElse("-")).append('\n');
+            ConfigurationErrors rejected = configurationErrors;
+            Optional<String> configError = rejected == null ? Optional.empty() : rejected.forDriver(d.name());
+            if (configError.isPresent()) {
+                // Only when there is one, so the usual block stays as the README shows it.
+                out.append("config:     ").append(SafeText.field(configError.get())).append('\n');
+            }
             out.append("sandbox:    ").append(d.settings().map(x -> x.sandbox().describe()).orElse("- (not loaded)"))
                     .append('\n');
             for (InstanceInfo i : d.instances()) {

@@ -1,17 +1,19 @@
 package io.github.umdosgi.impl.process;
 
+import static io.github.umdosgi.impl.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,16 +34,6 @@ class StderrDrainTest {
         Process p = new ProcessBuilder("/bin/sh", "-c", script).start();
         processes.add(p);
         return p;
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting until " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 
     private static long drainThreads() {
@@ -98,15 +90,25 @@ class StderrDrainTest {
         assertFalse(lines.isEmpty());
     }
 
+    /**
+     * A handler that closes its stderr at once but lives on: its end of file must not stop, stall
+     * or break the shared drain for the others, nor make up a line.
+     */
     @Test
-    void writerSideClosedEarlyIsHarmless() throws Exception {
-        Process p = sh("exec 2>&-; exec sleep 1000");
-        StderrDrain.Source source = drain.register(p.getErrorStream(), p::isAlive, "h", l -> { });
-        try (OutputStream ignored = p.getOutputStream()) {
-            Thread.sleep(50);
-        }
-        p.destroyForcibly().waitFor();
-        source.finish();
-        assertEquals(null, source.lastLine());
+    void aHandlerClosingItsStderrEarlyLeavesTheDrainServingTheOthers() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Process closer = sh("exec 2>&-; exec sleep 1000");
+        StderrDrain.Source early = drain.register(closer.getErrorStream(), closer::isAlive, "early", lines::add);
+        Path closerStderr = Path.of("/proc", Long.toString(closer.pid()), "fd", "2");
+        await("the handler closed its stderr", () -> Files.notExists(closerStderr, LinkOption.NOFOLLOW_LINKS));
+
+        Process talker = sh("echo after >&2; exec sleep 1000");
+        drain.register(talker.getErrorStream(), talker::isAlive, "talker", lines::add);
+        await("the other handler's line arrived", () -> lines.contains("talker: after"));
+
+        closer.destroyForcibly().waitFor();
+        early.finish();
+        assertNull(early.lastLine(), "no line from a stderr closed before writing");
+        assertEquals(List.of("talker: after"), lines);
     }
 }

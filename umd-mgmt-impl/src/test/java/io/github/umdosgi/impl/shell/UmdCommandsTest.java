@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -20,6 +21,9 @@ import io.github.umdosgi.api.HandlerStartException;
 import io.github.umdosgi.api.InstanceInfo;
 import io.github.umdosgi.api.UmdAdmin;
 import io.github.umdosgi.api.UmdManager;
+import io.github.umdosgi.impl.config.ConfigurationErrors;
+import io.github.umdosgi.impl.config.ConfigurationValidator;
+import io.github.umdosgi.impl.config.InvalidConfigurationException;
 import io.github.umdosgi.impl.text.SafeText;
 
 /** What the umd: commands print when a handler and its bundle are hostile. */
@@ -73,6 +77,25 @@ class UmdCommandsTest {
         assertTrue(info.contains("bundle:     bsn" + escaped + " [42]"), info);
         assertTrue(info.contains("last error: handler exited with status 3; its last stderr line: " + escaped), info);
         assertEquals(9, info.lines().count(), "one line per field: " + info);
+    }
+
+    @Test
+    void infoShowsARejectedConfigurationOfTheDriverEscaped() throws Exception {
+        ConfigurationErrors errors = new ConfigurationErrors();
+        InvalidConfigurationException rejected = assertThrows(InvalidConfigurationException.class,
+                () -> ConfigurationValidator.validate(Map.of("service.pid", "io.github.umdosgi.driver~evil",
+                        "name", "evil", "timeout", "abc" + ESC + "[2J")));
+        Object both = manager(new byte[0]);
+        UmdCommands commands = new UmdCommands((UmdManager) both, (UmdAdmin) both, errors);
+        assertFalse(commands.info("evil").contains("config:"), "no line while nothing is rejected");
+
+        errors.reject("io.github.umdosgi.driver~evil", rejected);
+        String info = commands.info("evil");
+        assertInert(info);
+        assertTrue(info.lines().anyMatch(l -> l.equals("config:     configuration io.github.umdosgi.driver~evil for"
+                + " driver 'evil' is invalid and not applied: timeout='abc\\e[2J' is not a whole number from 1 to"
+                + " 2147483647 (milliseconds); leave it out to keep the declared value")), info);
+        assertEquals(10, info.lines().count(), "the one extra line: " + info);
     }
 
     @Test
