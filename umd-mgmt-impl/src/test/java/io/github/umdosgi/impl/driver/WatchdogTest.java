@@ -1,9 +1,10 @@
 package io.github.umdosgi.impl.driver;
 
+import io.github.umdosgi.impl.testing.Await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,16 +41,6 @@ class WatchdogTest {
             }
         }
         return threads;
-    }
-
-    private static void await(String what, long seconds, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     @Test
@@ -116,7 +106,7 @@ class WatchdogTest {
     void closeStopsTheThreadAndPendingAlarms() throws Exception {
         AtomicInteger runs = new AtomicInteger();
         watchdog.arm(Duration.ofMillis(300), runs::incrementAndGet);
-        await("the watchdog thread exists", 5, () -> !watchdogThreads().isEmpty());
+        Await.await("the watchdog thread exists", java.time.Duration.ofSeconds(5), () -> !watchdogThreads().isEmpty());
         Thread thread = watchdogThreads().get(0);
         assertTrue(thread.isDaemon());
         watchdog.close();
@@ -134,7 +124,7 @@ class WatchdogTest {
         List<Thread> threads = watchdogThreads();
         assertEquals(1, threads.size(), "one shared timer thread: " + threads);
         // With nothing armed it waits without a timeout: no polling, no CPU.
-        await("the idle timer thread is parked", 5, () -> threads.get(0).getState() == Thread.State.WAITING);
+        Await.await("the idle timer thread is parked", java.time.Duration.ofSeconds(5), () -> threads.get(0).getState() == Thread.State.WAITING);
         // And it wakes for the next alarm.
         CountDownLatch again = new CountDownLatch(1);
         watchdog.arm(Duration.ofMillis(50), again::countDown);
@@ -152,7 +142,7 @@ class WatchdogTest {
         for (int i = 0; i < 20; i += 2) {
             assertFalse(alarms.get(i).disarm());
         }
-        await("the odd alarms fired", 5, () -> fired.size() == 10);
+        Await.await("the odd alarms fired", java.time.Duration.ofSeconds(5), () -> fired.size() == 10);
         Thread.sleep(100);
         assertEquals(List.of(1, 3, 5, 7, 9, 11, 13, 15, 17, 19), fired);
     }
