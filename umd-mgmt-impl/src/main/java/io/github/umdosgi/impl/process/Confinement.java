@@ -10,7 +10,7 @@ public interface Confinement {
     /** No confinement: the tree is found through the handler's session. */
     Confinement NONE = new Confinement() {
         @Override
-        public boolean ownPidNamespace() {
+        public boolean killsWholeTree() {
             return false;
         }
 
@@ -29,11 +29,11 @@ public interface Confinement {
     };
 
     /**
-     * @return whether the tree lives in a pid namespace that the kernel kills whole when the
-     *         started process dies, so that killing that one process (through its handle, which
-     *         cannot be recycled) ends every descendant, with no /proc walk
+     * @return whether the whole tree can be killed without naming its processes by pid (which
+     *         may be recycled): it lives in a pid namespace that the kernel kills whole when the
+     *         started process dies, or in a cgroup that {@link #killAll} kills at once
      */
-    boolean ownPidNamespace();
+    boolean killsWholeTree();
 
     /**
      * @return why the tree was stopped by a limit, e.g. {@code "the memory limit (512 MiB) was reached"},

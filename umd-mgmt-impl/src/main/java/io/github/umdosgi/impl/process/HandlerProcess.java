@@ -253,9 +253,9 @@ public final class HandlerProcess {
         killedByUs = true;
         // Signal through the handle: Process.destroyForcibly would also close the pipes, losing the
         // handler's last stderr lines and turning a clean end of stream into "Stream closed".
-        if (confinement.ownPidNamespace()) {
-            // The sandbox's pid namespace dies whole with this process, and its cgroup is killed whole:
-            // no walk by pids that may be recycled.
+        if (confinement.killsWholeTree()) {
+            // The sandbox's pid namespace dies whole with this process, and the tree's cgroup is killed
+            // whole: no walk by pids that may be recycled.
             confinement.killAll();
             process.toHandle().destroyForcibly();
         } else if (sessionLeader) {
@@ -289,7 +289,9 @@ public final class HandlerProcess {
      * an end of stream until the call times out.
      */
     public void killOrphans() {
-        if (confinement.ownPidNamespace()) {
+        if (confinement.killsWholeTree()) {
+            // Even what left the handler's session is in its cgroup (or died with its pid namespace).
+            confinement.killAll();
             return;
         }
         if (sessionLeader && !sessionSwept) {

@@ -117,10 +117,31 @@ public final class Cgroups {
                 write(cpu.resolve("cpu.cfs_quota_us"), sandbox.cpuMillis() * 100L);
             }
         } catch (IOException | RuntimeException e) {
-            new HandlerCgroup(dirs, sandbox, busy::add).release();
+            new HandlerCgroup(dirs, sandbox, busy::add, true).release();
             throw e instanceof IOException io ? io : new IOException(e);
         }
-        return new HandlerCgroup(dirs, sandbox, busy::add);
+        return new HandlerCgroup(dirs, sandbox, busy::add, true);
+    }
+
+    /**
+     * A cgroup2 folder for an unconfined handler's tree: no limits, only the means to kill the
+     * whole tree at once, including what left the handler's session. (An unconfined handler runs
+     * with the JVM's rights and could move itself out: this is for the manager's own correctness,
+     * not a defence.)
+     *
+     * @param label a short name for the folder
+     * @return the folder, or empty when the cgroup2 hierarchy cannot be used here
+     * @throws IOException the folder could not be created
+     */
+    public Optional<HandlerCgroup> createKillGroup(String label) throws IOException {
+        Path unified = own.get(UNIFIED);
+        if (unified == null) {
+            return Optional.empty();
+        }
+        retryBusy();
+        Path dir = unified.resolve(label.replaceAll("[^A-Za-z0-9._-]", "_") + "." + sequence.incrementAndGet());
+        Files.createDirectory(dir);
+        return Optional.of(new HandlerCgroup(Map.of(UNIFIED, dir), Sandbox.DEFAULT, busy::add, false));
     }
 
     private void retryBusy() {

@@ -23,13 +23,17 @@ final class HandlerCgroup implements Confinement {
     private final Sandbox sandbox;
     // Takes a folder that was still busy at release, to be removed later.
     private final java.util.function.Consumer<Path> removeLater;
+    // Whether the tree runs in a sandbox's pid namespace; else only the cgroup holds it together.
+    private final boolean pidNamespace;
     // Guarded by this: set once released.
     private String reasonAtRelease;
 
-    HandlerCgroup(Map<String, Path> dirs, Sandbox sandbox, java.util.function.Consumer<Path> removeLater) {
+    HandlerCgroup(Map<String, Path> dirs, Sandbox sandbox, java.util.function.Consumer<Path> removeLater,
+            boolean pidNamespace) {
         this.dirs = Map.copyOf(dirs);
         this.sandbox = sandbox;
         this.removeLater = removeLater;
+        this.pidNamespace = pidNamespace;
     }
 
     /** @return the folders the shim joins */
@@ -48,8 +52,8 @@ final class HandlerCgroup implements Confinement {
     }
 
     @Override
-    public boolean ownPidNamespace() {
-        return true;
+    public boolean killsWholeTree() {
+        return pidNamespace || dirs.containsKey(Cgroups.UNIFIED);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.github.umdosgi.api.DriverDescriptor;
 import io.github.umdosgi.api.Sandbox;
@@ -137,9 +138,12 @@ public final class SandboxLaunches {
         }
     }
 
-    /** The handler as the JVM's user, in the JVM's namespaces; still its file as checked. */
+    /**
+     * The handler as the JVM's user, in the JVM's namespaces; still its file as checked, and in a
+     * cgroup of its own where one can be had, so that its whole tree can be killed at once.
+     */
     private Launch unconfined(String driver, int instance, DriverDescriptor descriptor, HandlerBlob blob,
-            String identity) {
+            String identity) throws IOException {
         Map<String, String> environment = HandlerEnvironment.of(driver, instance, blob.directory(),
                 descriptor.environment());
         List<String> command = new ArrayList<>(descriptor.wrapper());
@@ -148,6 +152,8 @@ public final class SandboxLaunches {
             return Launch.plain(command, blob.directory(), environment);
         }
         List<String> options = new ArrayList<>(fileOptions(blob, identity));
+        Optional<HandlerCgroup> group = cgroups.createKillGroup(driver + "." + instance);
+        group.ifPresent(g -> g.folders().forEach(f -> options.addAll(List.of("--cgroup", f.toString()))));
         if (descriptor.wrapper().isEmpty()) {
             // Run the opened file itself, the handler's path as its argv[0].
             options.addAll(List.of("--exec-fd", Integer.toString(HANDLER_FD)));
@@ -155,7 +161,8 @@ public final class SandboxLaunches {
         } else {
             command.add("/proc/self/fd/" + HANDLER_FD);
         }
-        return new Launch(options, command, blob.directory(), environment, Confinement.NONE);
+        return new Launch(options, command, blob.directory(), environment,
+                group.<Confinement>map(g -> g).orElse(Confinement.NONE));
     }
 
     /** The handler opened by the shim, checked to be the file the manager hashed. */

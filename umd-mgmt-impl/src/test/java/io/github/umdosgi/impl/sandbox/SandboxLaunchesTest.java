@@ -87,7 +87,7 @@ class SandboxLaunchesTest {
                 c.subList(c.lastIndexOf("--") - 3, c.size()));
         assertEquals("/tmp", launch.environment().get("HOME"));
         assertEquals("/tmp", launch.environment().get("TMPDIR"));
-        assertTrue(launch.confinement().ownPidNamespace());
+        assertTrue(launch.confinement().killsWholeTree());
         // The host paths of the driver never appear inside: only the descriptor does.
         assertFalse(c.contains(blob.executable().toString()));
     }
