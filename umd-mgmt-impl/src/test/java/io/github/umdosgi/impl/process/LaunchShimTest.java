@@ -93,13 +93,21 @@ class LaunchShimTest {
         HandlerProcess p = sh("(setsid sleep 1000 & echo child=$! >&2); exec cat");
         long child = childPid();
         await("the orphan was re-parented to the handler, its subreaper", () -> parentOf(child) == p.pid());
-        String stat = Files.readString(Path.of("/proc/" + child + "/stat"));
-        assertEquals(Long.toString(child), stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3],
-                "it leads a session of its own");
+        // $! is known before the child has run setsid: wait for it to lead its own session.
+        await("it leads a session of its own", () -> Long.toString(child).equals(sessionOf(child)));
 
         p.close(Duration.ofSeconds(5));
 
         await("the escaped child is dead", () -> HandlerProcessTest.isDead(child));
+    }
+
+    private static String sessionOf(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3];
+        } catch (IOException gone) {
+            return "";
+        }
     }
 
     private static long parentOf(long pid) {
