@@ -1,21 +1,16 @@
 package io.github.umdosgi.benchmarks;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32;
+
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
- * Builds loader bundles in memory: a manifest with a {@code UMD-Driver}
- * header and the echo handler as the entry {@value #HANDLER_ENTRY}, the way a
+ * Loader bundles as the benchmarks use them: a {@code UMD-Driver} header whose
+ * clauses all name the echo handler, and a jar (built by {@link BundleJar})
+ * carrying that handler as the entry {@value #HANDLER_ENTRY}, the way a
  * bnd-built loader bundle carries it (deflated). Stateless.
  */
 final class DriverBundles {
@@ -97,34 +92,7 @@ final class DriverBundles {
      * @return the bundle jar
      */
     static byte[] bundle(String symbolicName, String header, byte[] handler, boolean stored) {
-        Manifest manifest = new Manifest();
-        Attributes main = manifest.getMainAttributes();
-        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        main.putValue("Bundle-ManifestVersion", "2");
-        main.putValue("Bundle-SymbolicName", symbolicName);
-        main.putValue("Bundle-Version", "1.0.0");
-        if (header != null) {
-            main.putValue("UMD-Driver", header);
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(handler.length / 2 + 4096);
-        try (JarOutputStream jar = new JarOutputStream(bytes, manifest)) {
-            jar.putNextEntry(new JarEntry("bin/"));
-            jar.closeEntry();
-            JarEntry entry = new JarEntry(HANDLER_ENTRY);
-            if (stored) {
-                CRC32 crc = new CRC32();
-                crc.update(handler);
-                entry.setMethod(JarEntry.STORED);
-                entry.setSize(handler.length);
-                entry.setCompressedSize(handler.length);
-                entry.setCrc(crc.getValue());
-            }
-            jar.putNextEntry(entry);
-            jar.write(handler);
-            jar.closeEntry();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot build an in-memory jar", e);
-        }
-        return bytes.toByteArray();
+        BundleJar jar = BundleJar.named(symbolicName).driverHeader(header).directory("bin/");
+        return (stored ? jar.storedEntry(HANDLER_ENTRY, handler) : jar.entry(HANDLER_ENTRY, handler)).build();
     }
 }

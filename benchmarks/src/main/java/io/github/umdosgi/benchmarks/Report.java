@@ -175,12 +175,12 @@ final class Report {
             out.println("-- " + p.label() + " --");
             out.printf(Locale.ROOT, "%-8s | %9s %9s %8s | %9s %9s %8s | %9s %9s %8s | %8s %8s%n", "payload",
                     "umd med", "p99", "MB/s", "java med", "p99", "MB/s", "C med", "p99", "MB/s", "umd/java", "umd/C");
-            for (int size : Pass.RTT_SIZES) {
+            for (int size : RoundTripSection.SIZES) {
                 String u = "rtt.umd." + size;
                 String j = "rtt.java." + size;
                 String c = "rtt.c." + size;
                 out.printf(Locale.ROOT, "%-8s | %9s %9s %8s | %9s %9s %8s | %9s %9s %8s | %8s %8s%n",
-                        Pass.sizeLabel(size),
+                        Calls.sizeLabel(size),
                         us(r, u + ".median_us"), us(r, u + ".p99_us"), fmt(r.number(u + ".mbps"), "%.1f"),
                         us(r, j + ".median_us"), us(r, j + ".p99_us"), fmt(r.number(j + ".mbps"), "%.1f"),
                         us(r, c + ".median_us"), us(r, c + ".p99_us"), fmt(r.number(c + ".mbps"), "%.1f"),
@@ -199,10 +199,10 @@ final class Report {
             out.println("-- " + p.label() + " --");
             out.printf(Locale.ROOT, "%-8s | %9s %9s %8s | %9s %8s | %8s %8s%n", "payload",
                     "buf med", "p99", "MB/s", "C med", "MB/s", "buf/C", "buf/umd");
-            for (int size : Pass.RTT_SIZES) {
+            for (int size : RoundTripSection.SIZES) {
                 String b = "rtt.umd_buf." + size;
                 String c = "rtt.c." + size;
-                out.printf(Locale.ROOT, "%-8s | %9s %9s %8s | %9s %8s | %8s %8s%n", Pass.sizeLabel(size),
+                out.printf(Locale.ROOT, "%-8s | %9s %9s %8s | %9s %8s | %8s %8s%n", Calls.sizeLabel(size),
                         us(r, b + ".median_us"), us(r, b + ".p99_us"), fmt(r.number(b + ".mbps"), "%.1f"),
                         us(r, c + ".median_us"), fmt(r.number(c + ".mbps"), "%.1f"),
                         times(ratio(r.number(b + ".median_us"), r.number(c + ".median_us"))),
@@ -221,11 +221,11 @@ final class Report {
             out.printf(Locale.ROOT, " | %-60s", p.label() + ": java  +async   reuse     nio       C  java/C   nio/C");
         }
         out.println();
-        for (int size : Pass.RTT_SIZES) {
+        for (int size : RoundTripSection.SIZES) {
             if (size < 128 << 10) {
                 continue;
             }
-            out.printf(Locale.ROOT, "%-8s", Pass.sizeLabel(size));
+            out.printf(Locale.ROOT, "%-8s", Calls.sizeLabel(size));
             for (Run p : passes) {
                 Results r = p.results();
                 String j = "rtt.java." + size + ".median_us";
@@ -424,11 +424,11 @@ final class Report {
             out.println("-- " + p.label() + " --");
             out.printf(Locale.ROOT, "%-8s | %9s %9s | %9s %9s %8s | %8s %8s%n", "payload",
                     "none med", "p99", "sbox med", "p99", "MB/s", "sb/none", "sb/C");
-            for (int size : Pass.SANDBOX_RTT_SIZES) {
+            for (int size : RoundTripSection.SANDBOX_SIZES) {
                 String u = "rtt.umd." + size;
                 String b = "rtt.umd_sandbox." + size;
                 String c = "rtt.c." + size;
-                out.printf(Locale.ROOT, "%-8s | %9s %9s | %9s %9s %8s | %8s %8s%n", Pass.sizeLabel(size),
+                out.printf(Locale.ROOT, "%-8s | %9s %9s | %9s %9s %8s | %8s %8s%n", Calls.sizeLabel(size),
                         us(r, u + ".median_us"), us(r, u + ".p99_us"),
                         us(r, b + ".median_us"), us(r, b + ".p99_us"), fmt(r.number(b + ".mbps"), "%.1f"),
                         times(ratio(r.number(b + ".median_us"), r.number(u + ".median_us"))),
@@ -448,21 +448,21 @@ final class Report {
             out.println("-- " + p.label() + " --");
             out.printf(Locale.ROOT, "%-8s %8s | %12s %12s %6s %14s%n", "payload", "callers", "1 instance", "2 instances",
                     "2/1", "2 inst/(1,1)");
-            for (int payload : Pass.TPUT_PAYLOADS) {
+            for (int payload : ThroughputSection.PAYLOADS) {
                 String single = "tput.umd." + payload + ".i1.t1.cps";
-                for (int threads : Pass.TPUT_THREADS) {
+                for (int threads : ThroughputSection.THREADS) {
                     String one = "tput.umd." + payload + ".i1.t" + threads + ".cps";
                     String two = "tput.umd." + payload + ".i2.t" + threads + ".cps";
-                    out.printf(Locale.ROOT, "%-8s %8d | %12s %12s %6s %14s%n", Pass.sizeLabel(payload), threads,
+                    out.printf(Locale.ROOT, "%-8s %8d | %12s %12s %6s %14s%n", Calls.sizeLabel(payload), threads,
                             fmt(r.number(one), "%.0f"), fmt(r.number(two), "%.0f"), times(ratio(r.number(two), r.number(one))),
                             times(ratio(r.number(two), r.number(single))));
                 }
                 String j1 = "tput.java." + payload + ".p1.cps";
                 String j2 = "tput.java." + payload + ".p2.cps";
                 String alt = "tput.java." + payload + ".alt2.cps";
-                out.printf(Locale.ROOT, "%-8s %8s | %12s %12s %6s%n", Pass.sizeLabel(payload), "java",
+                out.printf(Locale.ROOT, "%-8s %8s | %12s %12s %6s%n", Calls.sizeLabel(payload), "java",
                         fmt(r.number(j1), "%.0f"), fmt(r.number(j2), "%.0f"), times(ratio(r.number(j2), r.number(j1))));
-                out.printf(Locale.ROOT, "%-8s %8s | %12s %12s %6s%n", Pass.sizeLabel(payload), "java alt",
+                out.printf(Locale.ROOT, "%-8s %8s | %12s %12s %6s%n", Calls.sizeLabel(payload), "java alt",
                         fmt(r.number(j1), "%.0f"), fmt(r.number(alt), "%.0f"), times(ratio(r.number(alt), r.number(j1))));
             }
         }
@@ -513,8 +513,8 @@ final class Report {
         section("5. Placement: " + b.label() + " / " + a.label() + " (median times; < 1 means faster when "
                         + b.label() + ")", "", "");
         out.printf(Locale.ROOT, "%-40s %8s %8s %8s%n", "figure", "umd", "java", "C");
-        for (int size : Pass.RTT_SIZES) {
-            out.printf(Locale.ROOT, "%-40s %8s %8s %8s%n", "round trip " + Pass.sizeLabel(size),
+        for (int size : RoundTripSection.SIZES) {
+            out.printf(Locale.ROOT, "%-40s %8s %8s %8s%n", "round trip " + Calls.sizeLabel(size),
                     placementRatio(a, b, "rtt.umd." + size + ".median_us"),
                     placementRatio(a, b, "rtt.java." + size + ".median_us"),
                     placementRatio(a, b, "rtt.c." + size + ".median_us"));

@@ -23,6 +23,7 @@ import org.osgi.framework.Bundle;
 
 import io.github.umdosgi.api.MessageTooLargeException;
 import io.github.umdosgi.api.TransportException;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * The {@code ByteBuffer} form of {@code UmdManager.call}, through the real manager, its launch shim
@@ -43,7 +44,7 @@ public class BufferCallIT extends UmdTestSupport {
     public void loadEcho() throws Exception {
         if (umd.driver(DRIVER).isEmpty()) {
             byte[] handler = DriverBundles.handler(DriverBundles.ECHO_HANDLER);
-            Bundle b = install("itest:bufecho", DriverBundles.bundle("itest.bufecho")
+            Bundle b = install("itest:bufecho", BundleJar.named("itest.bufecho")
                     .driverHeader(DRIVER + ";handler=bin/echo-handler;instances=2;max-message=" + MAX)
                     .entry("bin/echo-handler", handler), DRIVER);
             b.start();

@@ -24,6 +24,7 @@ import io.github.umdosgi.api.DriverLoader;
 import io.github.umdosgi.api.DriverOwnershipException;
 import io.github.umdosgi.api.DriverState;
 import io.github.umdosgi.api.HandlerStartException;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * Client and operator apart: a bundle loads through its own {@link DriverLoader} only the
@@ -48,7 +49,7 @@ public class ClientOperatorSplitIT extends UmdTestSupport {
 
     /** The carrier: a bundle with the echo handler at bin/echo and no header. */
     private Bundle startCarrier(String tag, String driver) throws Exception {
-        Bundle carrier = install("itest:carrier-" + tag, DriverBundles.bundle("itest.carrier." + tag)
+        Bundle carrier = install("itest:carrier-" + tag, BundleJar.named("itest.carrier." + tag)
                 .entry("bin/echo", echo), driver);
         carrier.start();
         return carrier;
@@ -56,7 +57,7 @@ public class ClientOperatorSplitIT extends UmdTestSupport {
 
     /** A bundle without any handler, started, so that it has a loader of its own. */
     private Bundle startEmpty(String tag, String driver) throws Exception {
-        Bundle empty = install("itest:empty-" + tag, DriverBundles.bundle("itest.empty." + tag)
+        Bundle empty = install("itest:empty-" + tag, BundleJar.named("itest.empty." + tag)
                 .entry("README", "no handler here"), driver);
         empty.start();
         return empty;
@@ -89,7 +90,7 @@ public class ClientOperatorSplitIT extends UmdTestSupport {
     @Test
     public void aBundleCannotUnloadNorTakeOverAnotherBundlesDriver() throws Exception {
         Bundle carrier = startCarrier("own", "carried");
-        Bundle other = install("itest:other-own", DriverBundles.bundle("itest.other.own")
+        Bundle other = install("itest:other-own", BundleJar.named("itest.other.own")
                 .entry("bin/echo", echo), "carried");
         other.start();
         long pid = loaderOf(carrier).load(DriverDescriptor.of("carried", "bin/echo"), null).pid().getAsLong();

@@ -21,6 +21,7 @@ import org.osgi.framework.Bundle;
 
 import io.github.umdosgi.api.DriverInfo;
 import io.github.umdosgi.api.DriverState;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * Many callers at once: every reply must be the reply to the caller's own request, never another
@@ -46,7 +47,7 @@ public class ConcurrentCallsIT extends UmdTestSupport {
 
     private void runAgainst(String driver, int instances) throws Exception {
         byte[] handler = DriverBundles.handler(DriverBundles.ECHO_HANDLER);
-        Bundle b = install("itest:" + driver, DriverBundles.bundle("itest." + driver)
+        Bundle b = install("itest:" + driver, BundleJar.named("itest." + driver)
                 .driverHeader(driver + ";handler=bin/echo-handler;instances=" + instances)
                 .entry("bin/echo-handler", handler), driver);
         b.start();

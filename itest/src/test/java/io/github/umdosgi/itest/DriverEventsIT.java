@@ -23,6 +23,7 @@ import org.osgi.service.event.EventHandler;
 
 import io.github.umdosgi.api.DriverState;
 import io.github.umdosgi.api.UmdEvents;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * Driver events through the real Felix Event Admin: what an operator's tool subscribed to
@@ -74,7 +75,7 @@ public class DriverEventsIT extends UmdTestSupport {
     public void aDriversLifeIsPublished() throws Exception {
         ServiceRegistration<?> registration = subscribe();
         try {
-            Bundle b = install("itest:events", DriverBundles.bundle("itest.events")
+            Bundle b = install("itest:events", BundleJar.named("itest.events")
                     .driverHeader("evecho;handler=bin/echo-handler")
                     .entry("bin/echo-handler", DriverBundles.handler(DriverBundles.ECHO_HANDLER)), "evecho");
             b.start();
@@ -114,7 +115,7 @@ public class DriverEventsIT extends UmdTestSupport {
     public void aFailedLoadIsPublishedWithItsReason() throws Exception {
         ServiceRegistration<?> registration = subscribe();
         try {
-            Bundle b = install("itest:events-bad", DriverBundles.bundle("itest.events.bad")
+            Bundle b = install("itest:events-bad", BundleJar.named("itest.events.bad")
                     .driverHeader("evbad;handler=bin/echo-handler;sha256=" + "0".repeat(64))
                     .entry("bin/echo-handler", DriverBundles.handler(DriverBundles.ECHO_HANDLER)), "evbad");
             b.start();

@@ -17,6 +17,7 @@ import io.github.umdosgi.api.DriverInfo;
 import io.github.umdosgi.api.DriverState;
 import io.github.umdosgi.api.HandlerStartException;
 import io.github.umdosgi.api.MessageTooLargeException;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * A driver bundle that is nothing but a manifest header and the handler executable: no classes,
@@ -34,7 +35,7 @@ public class HeaderOnlyDriverIT extends UmdTestSupport {
         String digest = DriverBundles.sha256(handler);
         assertEquals("digest recorded by the sample-handler build", DriverBundles.recordedSha256(
                 DriverBundles.ECHO_HANDLER), digest);
-        Bundle b = install("itest:echo", DriverBundles.bundle("itest.echo")
+        Bundle b = install("itest:echo", BundleJar.named("itest.echo")
                 .driverHeader("echo;handler=bin/echo-handler;sha256=" + digest + ";max-message=" + MAX)
                 .entry("bin/echo-handler", handler), "echo");
 
@@ -73,7 +74,7 @@ public class HeaderOnlyDriverIT extends UmdTestSupport {
     @Test
     public void installedOnlyDriverLoadsOnFirstCall() throws Exception {
         byte[] handler = DriverBundles.handler(DriverBundles.ECHO_HANDLER);
-        Bundle b = install("itest:echo-lazy", DriverBundles.bundle("itest.echo.lazy")
+        Bundle b = install("itest:echo-lazy", BundleJar.named("itest.echo.lazy")
                 .driverHeader("echolazy;handler=bin/echo-handler")
                 .entry("bin/echo-handler", handler), "echolazy");
 
@@ -96,7 +97,7 @@ public class HeaderOnlyDriverIT extends UmdTestSupport {
     public void wrongDigestFailsTheDriverNotTheBundle() throws Exception {
         byte[] handler = DriverBundles.handler(DriverBundles.ECHO_HANDLER);
         String wrong = DriverBundles.sha256("not the handler".getBytes());
-        Bundle b = install("itest:echo-bad-digest", DriverBundles.bundle("itest.echo.bad")
+        Bundle b = install("itest:echo-bad-digest", BundleJar.named("itest.echo.bad")
                 .driverHeader("echobad;handler=bin/echo-handler;sha256=" + wrong)
                 .entry("bin/echo-handler", handler), "echobad");
 

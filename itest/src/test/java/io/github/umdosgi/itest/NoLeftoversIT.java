@@ -18,6 +18,7 @@ import org.osgi.framework.Bundle;
 import io.github.umdosgi.api.DriverDescriptor;
 import io.github.umdosgi.api.DriverInfo;
 import io.github.umdosgi.api.DriverState;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * With several drivers loaded at once (extender-declared, header-only, programmatic), stopping
@@ -36,10 +37,10 @@ public class NoLeftoversIT extends UmdTestSupport {
     public void loadThreeDrivers() throws Exception {
         awaitSampleReady();
         byte[] handler = DriverBundles.handler(DriverBundles.ECHO_HANDLER);
-        echo = install("itest:echo", DriverBundles.bundle("itest.echo")
+        echo = install("itest:echo", BundleJar.named("itest.echo")
                 .driverHeader("echo;handler=bin/echo-handler").entry("bin/echo-handler", handler), "echo");
         echo.start();
-        programmatic = install("itest:prog", DriverBundles.bundle("itest.prog")
+        programmatic = install("itest:prog", BundleJar.named("itest.prog")
                 .entry("bin/echo", handler), "prog");
         programmatic.start();
         loaderOf(programmatic).load(DriverDescriptor.of("prog", "bin/echo"), null);

@@ -13,6 +13,7 @@ import org.osgi.framework.Bundle;
 import io.github.umdosgi.api.DriverInfo;
 import io.github.umdosgi.api.DriverState;
 import io.github.umdosgi.api.HandlerStartException;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * One driver, one handler per platform, chosen as {@code Bundle-NativeCode} chooses a library:
@@ -27,7 +28,7 @@ public class PlatformSelectionIT extends UmdTestSupport {
         byte[] echo = DriverBundles.handler(DriverBundles.ECHO_HANDLER);
         String here = bundleContext.getProperty("org.osgi.framework.processor");
         // The first clause names a processor this machine is not; its handler is not even in the bundle.
-        Bundle b = install("itest:platforms", DriverBundles.bundle("itest.platforms")
+        Bundle b = install("itest:platforms", BundleJar.named("itest.platforms")
                 .driverHeader("multi;handler=bin/nowhere/tool;processor=" + (here.equals("sparc") ? "mips" : "sparc")
                         + ", multi;handler=bin/echo-handler;osname=\"Linux, Mac OS X\";processor=" + here
                         + ", multi;handler=bin/fallback/tool")
@@ -43,7 +44,7 @@ public class PlatformSelectionIT extends UmdTestSupport {
 
     @Test
     public void aDriverWithNoHandlerForThisPlatformFailsSayingSo() throws Exception {
-        Bundle b = install("itest:alien", DriverBundles.bundle("itest.alien")
+        Bundle b = install("itest:alien", BundleJar.named("itest.alien")
                 .driverHeader("alien;handler=bin/echo-handler;osname=plan9")
                 .entry("bin/echo-handler", DriverBundles.handler(DriverBundles.ECHO_HANDLER)), "alien");
         b.start();

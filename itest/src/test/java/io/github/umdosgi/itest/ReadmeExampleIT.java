@@ -16,6 +16,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 
 import io.github.umdosgi.api.DriverState;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * The README's complete driver bundle, taken from the README itself (the Python handler and the
@@ -39,7 +40,7 @@ public class ReadmeExampleIT extends UmdTestSupport {
                 .substring("UMD-Driver: ".length());
         String path = header.substring(header.indexOf("handler=") + "handler=".length());
 
-        Bundle b = install("itest:readme-upper", DriverBundles.bundle("com.example.upper")
+        Bundle b = install("itest:readme-upper", BundleJar.named("com.example.upper")
                 .driverHeader(header).entry(path, handler), "upper");
         b.start();
         awaitState("upper", DriverState.IDLE);

@@ -18,6 +18,7 @@ import io.github.umdosgi.api.DriverDescriptor;
 import io.github.umdosgi.api.DriverInfo;
 import io.github.umdosgi.api.DriverState;
 import io.github.umdosgi.api.HandlerStartException;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * Drivers whose handler cannot start. In every case the bundle start still succeeds, the driver is
@@ -33,7 +34,7 @@ public class StartFailureIT extends UmdTestSupport {
         // Not ELF and no #! line. exec fails, or (JDK and glibc fall back to /bin/sh on ENOEXEC)
         // the shell runs it, does not find the command "This" and exits with 127: either way, no
         // handler comes up.
-        Bundle b = install("itest:notexec", DriverBundles.bundle("itest.notexec")
+        Bundle b = install("itest:notexec", BundleJar.named("itest.notexec")
                 .driverHeader("notexec;handler=bin/notexec")
                 .entry("bin/notexec", "This file is plain text, not a program.\n"), "notexec");
 
@@ -44,7 +45,7 @@ public class StartFailureIT extends UmdTestSupport {
 
     @Test
     public void handlerThatExitsAtOnce() throws Exception {
-        Bundle b = install("itest:exit3", DriverBundles.bundle("itest.exit3")
+        Bundle b = install("itest:exit3", BundleJar.named("itest.exit3")
                 .driverHeader("exit3;handler=bin/exit3")
                 .entry("bin/exit3", "#!/bin/sh\nexit 3\n"), "exit3");
 
@@ -56,7 +57,7 @@ public class StartFailureIT extends UmdTestSupport {
 
     @Test
     public void handlerEntryMissingFromTheBundle() throws Exception {
-        Bundle b = install("itest:missing", DriverBundles.bundle("itest.missing")
+        Bundle b = install("itest:missing", BundleJar.named("itest.missing")
                 .driverHeader("missing;handler=bin/nothere")
                 .entry("bin/other", "unrelated"), "missing");
 
@@ -68,7 +69,7 @@ public class StartFailureIT extends UmdTestSupport {
 
     @Test
     public void postStartHookThatRefuses() throws Exception {
-        Bundle owner = install("itest:hooked", DriverBundles.bundle("itest.hooked")
+        Bundle owner = install("itest:hooked", BundleJar.named("itest.hooked")
                 .entry("bin/echo", DriverBundles.handler(DriverBundles.ECHO_HANDLER)), "hooked");
         owner.start();
         AtomicInteger hookRuns = new AtomicInteger();
@@ -88,7 +89,7 @@ public class StartFailureIT extends UmdTestSupport {
     /** Control for the case above: the same bundle and handler with a passing hook loads and works. */
     @Test
     public void postStartHookThatAccepts() throws Exception {
-        Bundle owner = install("itest:hooked-ok", DriverBundles.bundle("itest.hooked.ok")
+        Bundle owner = install("itest:hooked-ok", BundleJar.named("itest.hooked.ok")
                 .entry("bin/echo", DriverBundles.handler(DriverBundles.ECHO_HANDLER)), "hookedok");
         owner.start();
 

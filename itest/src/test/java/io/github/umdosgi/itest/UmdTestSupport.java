@@ -38,6 +38,7 @@ import io.github.umdosgi.api.DriverLoader;
 import io.github.umdosgi.api.DriverState;
 import io.github.umdosgi.api.UmdAdmin;
 import io.github.umdosgi.api.UmdManager;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * Common set-up of every integration test: one Felix framework per test class (native container,
@@ -86,6 +87,9 @@ public abstract class UmdTestSupport {
                 // there instead of installing pax-logging.
                 systemPackages("org.slf4j;version=1.7.36", "org.slf4j.helpers;version=1.7.36",
                         "org.slf4j.spi;version=1.7.36"),
+                // The bundle builder is plain Java on the test classpath too: the probe reaches it
+                // through the system bundle.
+                systemPackages("io.github.umdosgi.testkit"),
                 // No remote repository for pax-url-aether: an mvn: URL may only hit the local repository.
                 systemProperty("org.ops4j.pax.url.mvn.repositories").value(""),
                 systemProperty("org.ops4j.pax.url.mvn.useFallbackRepositories").value("false"),
@@ -237,7 +241,7 @@ public abstract class UmdTestSupport {
     }
 
     /** Installs (not starts) a driver bundle built in the test; it is uninstalled after the test. */
-    protected Bundle install(String location, DriverBundles spec, String driver) throws BundleException {
+    protected Bundle install(String location, BundleJar spec, String driver) throws BundleException {
         Bundle b = bundleContext.installBundle(location, new ByteArrayInputStream(spec.build()));
         installed.add(new Installed(b, driver));
         return b;

@@ -19,6 +19,7 @@ import io.github.umdosgi.itest.HandlerProcesses;
 import io.github.umdosgi.itest.LeakProbe;
 import io.github.umdosgi.itest.UmdTestSupport;
 import io.github.umdosgi.itest.Waits;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * Shared by the fault injection tests: driver bundles that run the test-only {@code fault-handler}
@@ -60,7 +61,7 @@ public abstract class FaultTestSupport extends UmdTestSupport {
     protected Bundle installFaultDriver(String driver, String attributes) throws BundleException {
         String header = driver + ";handler=" + HANDLER_PATH + ";sha256=" + faultDigest()
                 + (attributes.isEmpty() ? "" : ";" + attributes);
-        return install("itest:fault-" + driver, DriverBundles.bundle("itest.fault." + driver)
+        return install("itest:fault-" + driver, BundleJar.named("itest.fault." + driver)
                 .driverHeader(header).entry(HANDLER_PATH, faultHandler()), driver);
     }
 
@@ -76,7 +77,7 @@ public abstract class FaultTestSupport extends UmdTestSupport {
 
     /** A started bundle that embeds the fault handler without declaring a driver: for programmatic loads. */
     protected Bundle startOwnerBundle(String driver) throws BundleException {
-        Bundle b = install("itest:fault-owner-" + driver, DriverBundles.bundle("itest.fault.owner." + driver)
+        Bundle b = install("itest:fault-owner-" + driver, BundleJar.named("itest.fault.owner." + driver)
                 .entry(HANDLER_PATH, faultHandler()), driver);
         b.start();
         return b;

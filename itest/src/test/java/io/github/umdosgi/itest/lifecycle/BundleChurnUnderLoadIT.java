@@ -35,6 +35,7 @@ import io.github.umdosgi.itest.Payloads;
 import io.github.umdosgi.itest.UmdPaxExam;
 import io.github.umdosgi.itest.UmdTestSupport;
 import io.github.umdosgi.itest.Waits;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * Issue case 9: a loader bundle is stopped, started, updated (same jar bytes) and finally
@@ -113,7 +114,7 @@ public class BundleChurnUnderLoadIT extends UmdTestSupport {
     public void echoBundleStoppedUpdatedUninstalledUnderLoad() throws Exception {
         awaitSampleReady();
         LeakProbe before = LeakProbe.take(root());
-        byte[] jar = DriverBundles.bundle("itest.churn")
+        byte[] jar = BundleJar.named("itest.churn")
                 .driverHeader("churn;handler=bin/echo-handler")
                 .entry("bin/echo-handler", DriverBundles.handler(DriverBundles.ECHO_HANDLER)).build();
         Bundle bundle = bundleContext.installBundle("itest:churn", new ByteArrayInputStream(jar));
@@ -144,7 +145,7 @@ public class BundleChurnUnderLoadIT extends UmdTestSupport {
         assertFalse("driver forgotten after uninstall: " + umd.driver(SAMPLE), umd.driver(SAMPLE).isPresent());
         // The manager still works: a fresh driver loads and answers.
         Bundle echo = bundleContext.installBundle("itest:after-churn", new ByteArrayInputStream(
-                DriverBundles.bundle("itest.after.churn").driverHeader("afterchurn;handler=bin/echo-handler")
+                BundleJar.named("itest.after.churn").driverHeader("afterchurn;handler=bin/echo-handler")
                         .entry("bin/echo-handler", DriverBundles.handler(DriverBundles.ECHO_HANDLER)).build()));
         echo.start();
         assertArrayEquals("ping".getBytes(), umd.call("afterchurn", "ping".getBytes()));

@@ -21,9 +21,9 @@ import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 
-import io.github.umdosgi.itest.DriverBundles;
 import io.github.umdosgi.itest.HandlerProcesses;
 import io.github.umdosgi.itest.Waits;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * Issue case 11: the JVM is killed with SIGKILL while handlers run. This runs the product
@@ -89,12 +89,12 @@ public class JvmKillIT {
     public void handlersDieWithTheJvmAndTheNextStartRemovesTheirDirectories() throws Exception {
         Path deploy = Files.createDirectories(work.resolve("deploy"));
         Set<String> drivers = new TreeSet<>(List.of("sample", "stubborn"));
-        Files.write(deploy.resolve("stubborn.jar"), DriverBundles.bundle("itest.stubborn")
+        Files.write(deploy.resolve("stubborn.jar"), BundleJar.named("itest.stubborn")
                 .driverHeader("stubborn;handler=bin/stubborn.sh")
                 .entry("bin/stubborn.sh", STUBBORN_SCRIPT).build());
         Path faultHandler = Paths.get(System.getProperty("itest.handlers"), "bin", "fault-handler");
         if (Files.isRegularFile(faultHandler)) {
-            Files.write(deploy.resolve("faulteof.jar"), DriverBundles.bundle("itest.faulteof")
+            Files.write(deploy.resolve("faulteof.jar"), BundleJar.named("itest.faulteof")
                     .driverHeader("faulteof;handler=bin/fault-handler;wrapper=\"/usr/bin/env FAULT_MODE=ignore-eof\"")
                     .entry("bin/fault-handler", Files.readAllBytes(faultHandler)).build());
             drivers.add("faulteof");

@@ -31,6 +31,7 @@ import io.github.umdosgi.itest.LeakProbe;
 import io.github.umdosgi.itest.Payloads;
 import io.github.umdosgi.itest.UmdPaxExam;
 import io.github.umdosgi.itest.UmdTestSupport;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * Issue case 13: 4 threads call an echo driver (one instance, a restart intensity no soak can
@@ -59,7 +60,7 @@ public class KillSoakIT extends UmdTestSupport {
     public void callsUnderRandomKillsGetTheirOwnReplyOrATypedError() throws Exception {
         int totalCalls = Soak.pick(DEFAULT_CALLS, SOAK_CALLS);
         LeakProbe before = LeakProbe.take(root());
-        Bundle bundle = install("itest:" + DRIVER, DriverBundles.bundle("itest." + DRIVER)
+        Bundle bundle = install("itest:" + DRIVER, BundleJar.named("itest." + DRIVER)
                 .driverHeader(DRIVER + ";handler=bin/echo-handler;instances=1"
                         + ";restart-intensity=100000;restart-period=1000")
                 .entry("bin/echo-handler", DriverBundles.handler(DriverBundles.ECHO_HANDLER)), DRIVER);

@@ -27,6 +27,7 @@ import org.junit.rules.TestName;
 
 import io.github.umdosgi.itest.HandlerProcesses;
 import io.github.umdosgi.itest.Waits;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * The operator surface end to end: the real distribution ({@code bin/umd-osgi}) in a separate JVM,
@@ -252,8 +253,8 @@ public class LauncherIT {
     public void aHostileBundleAndHandlerReachTheConsoleEscaped() throws Exception {
         Path deploy = Files.createDirectories(work.resolve("deploy-hostile"));
         String printf = "\\033[2J\\033]0;owned\\007\\rFAKE \\302\\23331m \\342\\200\\256evil";
-        Files.write(deploy.resolve("dying.jar"), io.github.umdosgi.itest.DriverBundles
-                .bundle("itest.dying\u001b[2J\u009b\u202e")
+        Files.write(deploy.resolve("dying.jar"), BundleJar
+                .named("itest.dying\u001b[2J\u009b\u202e")
                 .driverHeader("dying;handler=bin/dying")
                 .entry("bin/dying", "#!/bin/sh\nprintf 'dying " + printf + "\\n' >&2\nexit 3\n")
                 .build());

@@ -28,6 +28,7 @@ import io.github.umdosgi.itest.DriverBundles;
 import io.github.umdosgi.itest.Payloads;
 import io.github.umdosgi.itest.UmdPaxExam;
 import io.github.umdosgi.itest.Waits;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * Bad input through the API's three services ({@link io.github.umdosgi.api.UmdManager},
@@ -145,7 +146,7 @@ public class BadInputIT extends SecurityTestSupport {
 
     @Test
     public void loadWithBadArguments() throws Exception {
-        Bundle owner = install("itest:badload", DriverBundles.bundle("itest.badload")
+        Bundle owner = install("itest:badload", BundleJar.named("itest.badload")
                 .entry("bin/echo", DriverBundles.handler(DriverBundles.ECHO_HANDLER)), "badload");
         DriverDescriptor good = DriverDescriptor.of("badload", "bin/echo");
 

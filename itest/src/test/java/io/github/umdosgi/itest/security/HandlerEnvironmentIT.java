@@ -24,6 +24,7 @@ import io.github.umdosgi.itest.DriverBundles;
 import io.github.umdosgi.itest.HandlerProcesses;
 import io.github.umdosgi.itest.UmdPaxExam;
 import io.github.umdosgi.itest.Waits;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * The handler's environment is exactly the promised minimal one: PATH=/usr/local/bin:/usr/bin:/bin,
@@ -71,7 +72,7 @@ public class HandlerEnvironmentIT extends SecurityTestSupport {
     @Test
     public void shellHandlerSeesNoSecret() throws Exception {
         assumeSecretInJvm();
-        Bundle b = install("itest:envscript", DriverBundles.bundle("itest.envscript")
+        Bundle b = install("itest:envscript", BundleJar.named("itest.envscript")
                 .driverHeader("envscript;handler=bin/env.sh").entry("bin/env.sh", ENV_SCRIPT), "envscript");
         b.start();
         Map<String, String> seen = parse(new String(umd.call("envscript", "e".getBytes()), StandardCharsets.UTF_8), "\n");
@@ -116,7 +117,7 @@ public class HandlerEnvironmentIT extends SecurityTestSupport {
     }
 
     private Bundle echoDriver(String driver, String extraAttributes) throws Exception {
-        Bundle b = install("itest:" + driver, DriverBundles.bundle("itest." + driver)
+        Bundle b = install("itest:" + driver, BundleJar.named("itest." + driver)
                 .driverHeader(driver + ";handler=bin/echo-handler" + extraAttributes)
                 .entry("bin/echo-handler", DriverBundles.handler(DriverBundles.ECHO_HANDLER)), driver);
         b.start();

@@ -28,6 +28,7 @@ import io.github.umdosgi.itest.DriverBundles;
 import io.github.umdosgi.itest.HandlerProcesses;
 import io.github.umdosgi.itest.UmdPaxExam;
 import io.github.umdosgi.itest.Waits;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * Integrity of the handler file: the header's sha256 is checked at extraction, and the digest
@@ -45,7 +46,7 @@ public class HandlerIntegrityIT extends SecurityTestSupport {
         byte[] handler = DriverBundles.handler(DriverBundles.ECHO_HANDLER);
         String actual = DriverBundles.sha256(handler);
         String declared = DriverBundles.sha256("something else".getBytes(StandardCharsets.US_ASCII));
-        Bundle b = install("itest:digest", DriverBundles.bundle("itest.digest")
+        Bundle b = install("itest:digest", BundleJar.named("itest.digest")
                 .driverHeader("digest;handler=bin/echo-handler;sha256=" + declared)
                 .entry("bin/echo-handler", handler), "digest");
 
@@ -68,7 +69,7 @@ public class HandlerIntegrityIT extends SecurityTestSupport {
     @Test
     public void markerScriptCreatesItsMarkerWhenExecuted() throws Exception {
         Path marker = freshMarker("control");
-        Bundle b = install("itest:markerctl", DriverBundles.bundle("itest.markerctl")
+        Bundle b = install("itest:markerctl", BundleJar.named("itest.markerctl")
                 .driverHeader("markerctl;handler=bin/h;" + UNCONFINED).entry("bin/h", markerScript(marker)), "markerctl");
         b.start();
         assertArrayEquals("the script is a working echo handler", "x".getBytes(),
@@ -82,7 +83,7 @@ public class HandlerIntegrityIT extends SecurityTestSupport {
     @Test
     public void flippedByteIsDetectedBeforeTheRestart() throws Exception {
         byte[] handler = DriverBundles.handler(DriverBundles.ECHO_HANDLER);
-        Bundle b = install("itest:flip", DriverBundles.bundle("itest.flip")
+        Bundle b = install("itest:flip", BundleJar.named("itest.flip")
                 .driverHeader("flip;handler=bin/echo-handler;sha256=" + DriverBundles.sha256(handler))
                 .entry("bin/echo-handler", handler), "flip");
         b.start();
@@ -106,7 +107,7 @@ public class HandlerIntegrityIT extends SecurityTestSupport {
     @Test
     public void fileOverwrittenInPlaceIsNeverExecuted() throws Exception {
         Path marker = freshMarker("inplace");
-        Bundle b = install("itest:inplace", DriverBundles.bundle("itest.inplace")
+        Bundle b = install("itest:inplace", BundleJar.named("itest.inplace")
                 .driverHeader("inplace;handler=bin/echo-handler;" + UNCONFINED)
                 .entry("bin/echo-handler", DriverBundles.handler(DriverBundles.ECHO_HANDLER)), "inplace");
         b.start();
@@ -129,7 +130,7 @@ public class HandlerIntegrityIT extends SecurityTestSupport {
     @Test
     public void fileReplacedWhileRunningIsNeverExecuted() throws Exception {
         Path marker = freshMarker("replace");
-        Bundle b = install("itest:replace", DriverBundles.bundle("itest.replace")
+        Bundle b = install("itest:replace", BundleJar.named("itest.replace")
                 .driverHeader("replace;handler=bin/echo-handler;" + UNCONFINED)
                 .entry("bin/echo-handler", DriverBundles.handler(DriverBundles.ECHO_HANDLER)), "replace");
         b.start();

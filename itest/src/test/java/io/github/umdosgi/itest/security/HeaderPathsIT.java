@@ -18,10 +18,10 @@ import org.osgi.framework.Bundle;
 import io.github.umdosgi.api.DriverInfo;
 import io.github.umdosgi.api.DriverState;
 import io.github.umdosgi.api.HandlerStartException;
-import io.github.umdosgi.itest.DriverBundles;
 import io.github.umdosgi.itest.LeakProbe;
 import io.github.umdosgi.itest.UmdPaxExam;
 import io.github.umdosgi.itest.Waits;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * The handler path of the header cannot leave the bundle: parent segments, absolute paths, empty
@@ -74,7 +74,7 @@ public class HeaderPathsIT extends SecurityTestSupport {
      */
     private void assertRefused(String driver, String path, String entry) throws Exception {
         LeakProbe before = LeakProbe.take(root());
-        Bundle b = install("itest:" + driver, DriverBundles.bundle("itest." + driver)
+        Bundle b = install("itest:" + driver, BundleJar.named("itest." + driver)
                 .driverHeader(driver + ";handler=" + path).entry(entry, SCRIPT), driver);
         String header = b.getHeaders("").get("UMD-Driver");
 

@@ -18,9 +18,9 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
 
 import io.github.umdosgi.api.DriverState;
-import io.github.umdosgi.itest.DriverBundles;
 import io.github.umdosgi.itest.UmdPaxExam;
 import io.github.umdosgi.itest.Waits;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * A handler and its bundle write terminal control sequences everywhere they
@@ -86,7 +86,7 @@ public class HostileOutputIT extends SecurityTestSupport {
     @Test
     public void hostileStderrRepliesAndBundleNamesReachNeitherTheShellNorTheLog() throws Exception {
         try (OperatorSurfaces operator = OperatorSurfaces.open(bundleContext)) {
-            DriverBundles spec = DriverBundles.bundle(HOSTILE_NAME)
+            BundleJar spec = BundleJar.named(HOSTILE_NAME)
                     .header("Bundle-Name", "Hostile " + ESC + "]0;owned\u0007\u202e")
                     .driverHeader("talker;handler=bin/talker")
                     .entry("bin/talker", TALKER);
@@ -98,7 +98,7 @@ public class HostileOutputIT extends SecurityTestSupport {
                 // Felix may refuse such a name: then the rest is shown under a plain one.
                 System.out.println("[HostileOutputIT] Felix refused the symbolic name: " + refused.getMessage());
                 nameAccepted = false;
-                b = install("itest:hostile-talker", DriverBundles.bundle("itest.hostile")
+                b = install("itest:hostile-talker", BundleJar.named("itest.hostile")
                         .driverHeader("talker;handler=bin/talker").entry("bin/talker", TALKER), "talker");
             }
             b.start();
@@ -138,7 +138,7 @@ public class HostileOutputIT extends SecurityTestSupport {
     @Test
     public void aHandlersHostileLastWordsAreEscapedInTheReasonTheErrorAndTheLog() throws Exception {
         try (OperatorSurfaces operator = OperatorSurfaces.open(bundleContext)) {
-            Bundle b = install("itest:hostile-dying", DriverBundles.bundle("itest.dying")
+            Bundle b = install("itest:hostile-dying", BundleJar.named("itest.dying")
                     .driverHeader("dying;handler=bin/dying").entry("bin/dying", DYING), "dying");
             b.start();
             awaitState("dying", DriverState.FAILED);

@@ -22,9 +22,9 @@ import io.github.umdosgi.api.CallTimeoutException;
 import io.github.umdosgi.api.DriverInfo;
 import io.github.umdosgi.api.DriverState;
 import io.github.umdosgi.api.TransportException;
-import io.github.umdosgi.itest.DriverBundles;
 import io.github.umdosgi.itest.UmdPaxExam;
 import io.github.umdosgi.itest.Waits;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * Sizes a hostile bundle or handler declares but does not deliver: a handler
@@ -62,7 +62,7 @@ public class HostileSizesIT extends SecurityTestSupport {
     public void aHandlerEntryThatInflatesBeyondTheBoundIsRefusedAndLeavesNothing() throws Exception {
         // "#!/bin/sh", then 64 MiB of zeros: deflated, the bundle is a few tens of KiB.
         byte[] bomb = Arrays.copyOf("#!/bin/sh\n".getBytes(StandardCharsets.US_ASCII), 64 << 20);
-        DriverBundles spec = DriverBundles.bundle("itest.bomb").driverHeader("bomb;handler=bin/bomb")
+        BundleJar spec = BundleJar.named("itest.bomb").driverHeader("bomb;handler=bin/bomb")
                 .entry("bin/bomb", bomb);
         int jarSize = spec.build().length;
         Bundle b = install("itest:bomb", spec, "bomb");
@@ -77,7 +77,7 @@ public class HostileSizesIT extends SecurityTestSupport {
 
     @Test
     public void aForgedReplyLengthCostsNoMoreThanWhatCameAndTheHandlerIsKilled() throws Exception {
-        Bundle b = install("itest:forged", DriverBundles.bundle("itest.forged")
+        Bundle b = install("itest:forged", BundleJar.named("itest.forged")
                 .driverHeader("forged;handler=bin/forged;max-message=" + MAX_MESSAGE)
                 .entry("bin/forged", forger("sleep 600")), "forged");
         b.start();
@@ -111,7 +111,7 @@ public class HostileSizesIT extends SecurityTestSupport {
 
     @Test
     public void aMaximumMessageSizeBeyondOneGibibyteIsRefused() throws Exception {
-        Bundle b = install("itest:toolarge", DriverBundles.bundle("itest.toolarge")
+        Bundle b = install("itest:toolarge", BundleJar.named("itest.toolarge")
                 .driverHeader("toolarge;handler=bin/forged;max-message=2147483647")
                 .entry("bin/forged", forger("exit 0")), "toolarge");
         b.start();
@@ -121,7 +121,7 @@ public class HostileSizesIT extends SecurityTestSupport {
 
     @Test
     public void aForgedReplyLengthFromAHandlerThatExitsIsATransportError() throws Exception {
-        Bundle b = install("itest:forged-exit", DriverBundles.bundle("itest.forgedexit")
+        Bundle b = install("itest:forged-exit", BundleJar.named("itest.forgedexit")
                 .driverHeader("forgedexit;handler=bin/forged;max-message=" + MAX_MESSAGE)
                 .entry("bin/forged", forger("exit 0")), "forgedexit");
         b.start();

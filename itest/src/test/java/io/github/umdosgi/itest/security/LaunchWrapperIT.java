@@ -27,6 +27,7 @@ import io.github.umdosgi.itest.HandlerProcesses;
 import io.github.umdosgi.itest.Payloads;
 import io.github.umdosgi.itest.UmdPaxExam;
 import io.github.umdosgi.itest.Waits;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * The launch wrapper of the header ({@code wrapper="/abs/path args --"}) runs before the handler on
@@ -119,7 +120,7 @@ public class LaunchWrapperIT extends SecurityTestSupport {
     // ---- helpers
 
     private void assertFailed(String driver, String attributes, Pattern reason) throws Exception {
-        Bundle b = install("itest:" + driver, DriverBundles.bundle("itest." + driver)
+        Bundle b = install("itest:" + driver, BundleJar.named("itest." + driver)
                 .driverHeader(driver + ";handler=bin/echo-handler" + attributes)
                 .entry("bin/echo-handler", DriverBundles.handler(DriverBundles.ECHO_HANDLER)), driver);
         b.start();
@@ -137,7 +138,7 @@ public class LaunchWrapperIT extends SecurityTestSupport {
     }
 
     private void echoDriver(String driver, String attributes) throws Exception {
-        Bundle b = install("itest:" + driver, DriverBundles.bundle("itest." + driver)
+        Bundle b = install("itest:" + driver, BundleJar.named("itest." + driver)
                 .driverHeader(driver + ";handler=bin/echo-handler" + attributes)
                 .entry("bin/echo-handler", DriverBundles.handler(DriverBundles.ECHO_HANDLER)), driver);
         b.start();

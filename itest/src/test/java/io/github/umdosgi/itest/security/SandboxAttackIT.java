@@ -38,6 +38,7 @@ import io.github.umdosgi.itest.TestFiles;
 import io.github.umdosgi.itest.UmdPaxExam;
 import io.github.umdosgi.itest.Waits;
 import io.github.umdosgi.itest.lifecycle.ProcScan;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * The manager's sandbox against a handler an attacker took over: the test-only attack handler
@@ -320,7 +321,7 @@ public class SandboxAttackIT extends SecurityTestSupport {
     private void startDriver(String driver, String path, byte[] handler, String attributes) throws BundleException {
         String digest = DriverBundles.sha256(handler);
         String header = driver + ";handler=" + path + ";sha256=" + digest + attributes;
-        Bundle b = install("itest:" + driver, DriverBundles.bundle("itest." + driver).driverHeader(header)
+        Bundle b = install("itest:" + driver, BundleJar.named("itest." + driver).driverHeader(header)
                 .entry(path, handler), driver);
         b.start();
         DriverInfo d = info(driver);

@@ -30,6 +30,7 @@ import io.github.umdosgi.api.UmdException;
 import io.github.umdosgi.itest.DriverBundles;
 import io.github.umdosgi.itest.UmdPaxExam;
 import io.github.umdosgi.itest.Waits;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * A driver loosens or tightens the default sandbox only where it says so, in its header or its
@@ -45,7 +46,7 @@ public class SandboxProfilesIT extends SecurityTestSupport {
 
     private void start(String driver, String handler, String attributes) throws Exception {
         byte[] bytes = DriverBundles.handler(handler);
-        Bundle b = install("itest:" + driver, DriverBundles.bundle("itest." + driver)
+        Bundle b = install("itest:" + driver, BundleJar.named("itest." + driver)
                 .driverHeader(driver + ";handler=bin/" + handler + ";sha256=" + DriverBundles.sha256(bytes) + attributes)
                 .entry("bin/" + handler, bytes), driver);
         b.start();

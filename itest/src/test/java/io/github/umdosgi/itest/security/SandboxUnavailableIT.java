@@ -21,6 +21,7 @@ import io.github.umdosgi.itest.DriverBundles;
 import io.github.umdosgi.itest.UmdPaxExam;
 import io.github.umdosgi.itest.UmdTestSupport;
 import io.github.umdosgi.itest.Waits;
+import io.github.umdosgi.testkit.BundleJar;
 
 /**
  * The sandbox fails closed: on a host where bubblewrap cannot be run (here: the manager is told
@@ -60,7 +61,7 @@ public class SandboxUnavailableIT extends UmdTestSupport {
             }
 
             byte[] handler = DriverBundles.handler(DriverBundles.ECHO_HANDLER);
-            Bundle open = install("itest:unconfined-echo", DriverBundles.bundle("itest.unconfined.echo")
+            Bundle open = install("itest:unconfined-echo", BundleJar.named("itest.unconfined.echo")
                     .driverHeader("openecho;handler=bin/echo-handler;sandbox=none")
                     .entry("bin/echo-handler", handler), "openecho");
             open.start();
