@@ -16,12 +16,12 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
 
 import io.github.umdosgi.api.DriverInfo;
 import io.github.umdosgi.api.UmdManager;
+import io.github.umdosgi.testkit.TestFiles;
 
 /**
  * One pass of the whole suite in this JVM, under whatever CPU affinity it was
@@ -54,7 +54,7 @@ final class Pass {
     /** Runs the selected sections and writes the figures. */
     void run() throws Exception {
         long begin = System.nanoTime();
-        deleteTree(options.work());
+        TestFiles.deleteTree(options.work());
         Files.createDirectories(options.work());
         prepareHandler();
         CClient cClient = new CClient(options.home().resolve("bin").resolve("umd-bench-client"));
@@ -86,7 +86,7 @@ final class Pass {
                 felix.close();
             } finally {
                 // the handlers are gone with the framework; their private directories go now
-                deleteTree(options.work());
+                TestFiles.deleteTree(options.work());
             }
         }
         results.put("time.total_s", (System.nanoTime() - begin) / 1e9);
@@ -178,18 +178,4 @@ final class Pass {
         return "unknown";
     }
 
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    // extracted handlers are r-x------ in r-x------ dirs at times; make them deletable
-                    p.toFile().setWritable(true, true);
-                }
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -39,6 +39,7 @@ import io.github.umdosgi.api.DriverState;
 import io.github.umdosgi.api.UmdAdmin;
 import io.github.umdosgi.api.UmdManager;
 import io.github.umdosgi.testkit.BundleJar;
+import io.github.umdosgi.testkit.TestFiles;
 
 /**
  * Common set-up of every integration test: one Felix framework per test class (native container,

@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import io.github.umdosgi.itest.TestFiles;
 import io.github.umdosgi.itest.Waits;
+import io.github.umdosgi.testkit.TestFiles;
 
 /**
  * The product distribution the lifecycle tests start as a separate process,
@@ -43,14 +43,9 @@ final class Distribution {
      */
     static Path freshWork(String... names) throws IOException {
         Path work = Paths.get(System.getProperty("itest.work"), names).toAbsolutePath().normalize();
-        deleteTree(work);
+        TestFiles.deleteTree(work);
         Files.createDirectories(work);
         return work;
-    }
-
-    /** Deletes a tree, as {@link TestFiles#deleteTree}. */
-    static void deleteTree(Path dir) throws IOException {
-        TestFiles.deleteTree(dir);
     }
 
     /** The java process of a launch: bin/umd-osgi execs java, so normally the script's own pid. */

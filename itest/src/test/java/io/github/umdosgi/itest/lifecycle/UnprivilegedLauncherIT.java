@@ -18,6 +18,8 @@ import java.util.stream.Stream;
 import org.junit.After;
 import org.junit.Test;
 
+import io.github.umdosgi.testkit.TestFiles;
+
 /**
  * The real distribution run by an unprivileged user: the manager then builds every sandbox
  * through unprivileged user namespaces, cannot create cgroups and falls back to rlimits, and the
@@ -39,7 +41,7 @@ public class UnprivilegedLauncherIT {
             run.destroyForcibly();
         }
         if (work != null) {
-            Distribution.deleteTree(work);
+            TestFiles.deleteTree(work);
         }
     }
 

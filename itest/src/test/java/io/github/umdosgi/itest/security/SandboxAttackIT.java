@@ -34,11 +34,11 @@ import io.github.umdosgi.api.InstanceInfo;
 import io.github.umdosgi.api.UmdException;
 import io.github.umdosgi.itest.DriverBundles;
 import io.github.umdosgi.itest.MarkedProcesses;
-import io.github.umdosgi.itest.TestFiles;
 import io.github.umdosgi.itest.UmdPaxExam;
 import io.github.umdosgi.itest.Waits;
 import io.github.umdosgi.itest.lifecycle.ProcScan;
 import io.github.umdosgi.testkit.BundleJar;
+import io.github.umdosgi.testkit.TestFiles;
 
 /**
  * The manager's sandbox against a handler an attacker took over: the test-only attack handler

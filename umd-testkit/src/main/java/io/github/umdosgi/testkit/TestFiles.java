@@ -1,4 +1,4 @@
-package io.github.umdosgi.itest;
+package io.github.umdosgi.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** File helpers shared by the integration tests, each written once. Stateless. */
+/** File helpers shared by the test modules and the benchmark harness, each written once. Stateless. */
 public final class TestFiles {
 
     private TestFiles() {
