@@ -56,8 +56,10 @@ public final class Cgroups {
         Map<String, Path> own = new LinkedHashMap<>();
         Map<String, Path> mine = ownCgroups();
         String folder = "umd-osgi." + ProcessHandle.current().pid();
-        List<String> wanted = new ArrayList<>(CONTROLLERS);
-        wanted.add(UNIFIED);
+        // The cgroup2 hierarchy first: a dead manager's leftovers are killed there before their
+        // folders in the other hierarchies are removed.
+        List<String> wanted = new ArrayList<>(List.of(UNIFIED));
+        wanted.addAll(CONTROLLERS);
         for (String controller : wanted) {
             Path parent = mine.get(controller);
             if (parent == null || !Files.isWritable(parent)) {
@@ -182,11 +184,36 @@ public final class Cgroups {
                 String pid = child.getFileName().toString().substring("umd-osgi.".length());
                 if (pid.chars().allMatch(Character::isDigit) && !pid.isEmpty()
                         && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
-                    removeTree(child);
+                    killTrees(child);
+                    // Killed processes take a moment to leave; the manager's start waits for them briefly.
+                    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+                    while (!removeTree(child) && System.nanoTime() - deadline < 0) {
+                        Thread.sleep(5);
+                    }
                 }
             }
         } catch (IOException | RuntimeException e) {
             // Nothing to clean, or not ours to clean.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Kills whatever is left in a dead manager's handler folders (cgroup2 only, where
+     * {@code cgroup.kill} exists): a tree whose JVM was killed while its sandbox was being built
+     * can outlive it, since bubblewrap arms its own parent-death signal only after its fork.
+     */
+    private static void killTrees(Path managerFolder) {
+        try (DirectoryStream<Path> trees = Files.newDirectoryStream(managerFolder, Files::isDirectory)) {
+            for (Path tree : trees) {
+                Path kill = tree.resolve("cgroup.kill");
+                if (Files.exists(kill)) {
+                    Files.writeString(kill, "1");
+                }
+            }
+        } catch (IOException e) {
+            // Not ours or already gone.
         }
     }
 

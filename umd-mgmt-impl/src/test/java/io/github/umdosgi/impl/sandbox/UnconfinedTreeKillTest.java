@@ -92,4 +92,22 @@ class UnconfinedTreeKillTest {
                 () -> HandlerProcessTest.isDead(orphan));
         p.close(Duration.ofSeconds(5));
     }
+
+    /** What a manager whose JVM died left in its cgroups is killed when the next manager starts. */
+    @Test
+    void aDeadManagersLeftoversAreKilledWhenTheNextManagerStarts() throws Exception {
+        Assumptions.assumeTrue(Cgroups.discover().controllers().contains(Cgroups.UNIFIED), "no writable cgroup2 hierarchy");
+        long dead = ProcessHandle.current().pid() + 1_000_000; // above pid_max: certainly no live process
+        Path unified = Path.of("/sys/fs/cgroup/unified");
+        Path mine = Path.of(Files.readAllLines(Path.of("/proc/self/cgroup")).stream()
+                .filter(l -> l.startsWith("0::")).findFirst().orElseThrow().substring(3));
+        Path tree = Files.createDirectories(unified.resolve(unified.relativize(unified.resolve(mine.toString().substring(1))))
+                .resolve("umd-osgi." + dead).resolve("left.0.1"));
+        Process left = new ProcessBuilder("/bin/sleep", "300").start();
+        orphan = left.pid();
+        Files.writeString(tree.resolve("cgroup.procs"), Long.toString(left.pid()));
+        cgroups = Cgroups.discover();
+        assertTrue(left.waitFor(5, TimeUnit.SECONDS), "the leftover was killed");
+        Await.await("the dead manager's folder is gone", () -> !Files.exists(tree.getParent()));
+    }
 }
