@@ -12,6 +12,9 @@
  *   --rlimit NAME=VALUE    set a hard and soft limit: nofile, fsize, cpu, data, nproc
  *   --user UID:GID         drop to this uid and gid, with no supplementary groups
  *   --no-new-privs         set no_new_privs, so nothing after can gain privileges
+ *   --pid-namespace        run COMMAND as the init of a new pid namespace and stay
+ *                          outside it as its watcher (needs CAP_SYS_ADMIN: a root JVM)
+ *   --name NAME            what ps shows for this process (with --pid-namespace)
  *
  * 1. Arms a parent-death signal (SIGKILL when the JVM dies, even by SIGKILL)
  *    and refuses to go on if the JVM is already gone (the race between fork
@@ -29,6 +32,13 @@
  *    signal is cleared by a change of credentials, so it is armed again and
  *    the parent checked again.
  * 7. Execs the command in place: the manager's Process is this pid.
+ *    With --pid-namespace it forks instead: the child, armed to die with
+ *    this process, execs the command as the init of a new pid namespace;
+ *    this process waits and exits with the child's status (128 + signal for
+ *    a signal). When that init dies, for any reason, the kernel kills
+ *    everything in its namespace, nested namespaces included. bubblewrap
+ *    alone cannot promise that: its sandbox init arms --die-with-parent only
+ *    once the sandbox is built, so a JVM killed in between leaves it behind.
  *
  * No PATH search and no shell fallback. Exit status 127 when any step fails,
  * with the reason on stderr.
@@ -37,6 +47,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +56,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define MAX_FDS 8
@@ -54,6 +67,8 @@
 struct options {
     int sync;
     int no_new_privs;
+    int pid_namespace;
+    const char *name;
     int exec_fd;
     int nfds;
     int fd_numbers[MAX_FDS];
@@ -172,7 +187,8 @@ static int parse_options(int argc, char **argv, struct options *o)
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
         const char *opt = argv[i];
         const char *arg = i + 1 < argc ? argv[i + 1] : NULL;
-        int takes = strcmp(opt, "--sync") != 0 && strcmp(opt, "--no-new-privs") != 0;
+        int takes = strcmp(opt, "--sync") != 0 && strcmp(opt, "--no-new-privs") != 0
+                && strcmp(opt, "--pid-namespace") != 0;
         if (takes && arg == NULL) {
             fail("option needs a value", opt);
             return -1;
@@ -182,6 +198,10 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->sync = 1;
         } else if (strcmp(opt, "--no-new-privs") == 0) {
             o->no_new_privs = 1;
+        } else if (strcmp(opt, "--pid-namespace") == 0) {
+            o->pid_namespace = 1;
+        } else if (strcmp(opt, "--name") == 0) {
+            o->name = arg;
         } else if (strcmp(opt, "--fd") == 0) {
             if (o->nfds == MAX_FDS || parse_fd_pair(arg, &o->fd_numbers[o->nfds], &o->fd_paths[o->nfds]) != 0) {
                 bad = fail("bad --fd", arg);
@@ -332,6 +352,84 @@ static int drop_user(const struct options *o, long parent)
     return guard_parent(parent);
 }
 
+/* Execs the command; returns only on failure. */
+static int run(const struct options *o, char **command)
+{
+    if (o->exec_fd >= 0) {
+        /* Run the checked file itself; the handler keeps its path as argv[0]. */
+        char by_fd[64];
+        snprintf(by_fd, sizeof by_fd, "/proc/self/fd/%d", o->exec_fd);
+        execv(by_fd, command);
+    } else {
+        execv(command[0], command);
+    }
+    fprintf(stderr, "umd-launch: cannot execute %s: %s\n", command[0], strerror(errno));
+    return 127;
+}
+
+/* Shows NAME in ps: as the command name and over the whole argument area. */
+static void rename_process(const char *name, int argc, char **argv)
+{
+    char copy[256];
+    /* The name lives in the area about to be overwritten. */
+    snprintf(copy, sizeof copy, "%s", name);
+    prctl(PR_SET_NAME, copy);
+    char *start = argv[0];
+    char *end = argv[argc - 1] + strlen(argv[argc - 1]);
+    size_t room = (size_t) (end - start);
+    size_t length = strlen(copy) < room ? strlen(copy) : room;
+    memset(start, 0, room);
+    memcpy(start, copy, length);
+}
+
+/*
+ * The child becomes the init of the pid namespace unshared before; this
+ * process watches it. getppid() is 0 inside a new pid namespace, so the
+ * child learns that its watcher still lives from a pipe instead: only the
+ * watcher holds the write end, so it reads as hung up once the watcher died.
+ */
+static int supervise(const struct options *o, char **command, int argc, char **argv)
+{
+    int alive[2];
+    if (pipe2(alive, O_CLOEXEC) != 0) {
+        return fail("pipe", strerror(errno));
+    }
+    pid_t child = fork();
+    if (child < 0) {
+        return fail("fork", strerror(errno));
+    }
+    if (child == 0) {
+        close(alive[1]);
+        struct pollfd watcher = {alive[0], POLLIN, 0};
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || poll(&watcher, 1, 0) != 0) {
+            _exit(127);
+        }
+        _exit(run(o, command));
+    }
+    close(alive[0]);
+    /* The watcher keeps no handler descriptor: pipe ends close when the tree ends, files stay private. */
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+        dup2(null, STDIN_FILENO);
+        dup2(null, STDOUT_FILENO);
+    }
+    for (int i = 0; i < o->nfds; i++) {
+        close(o->fd_numbers[i]);
+    }
+    if (o->name != NULL) {
+        rename_process(o->name, argc, argv);
+    }
+    int status;
+    pid_t got;
+    do {
+        got = waitpid(child, &status, 0);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) {
+        return fail("waitpid", strerror(errno));
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 int main(int argc, char **argv)
 {
     struct options o = {0};
@@ -356,20 +454,15 @@ int main(int argc, char **argv)
     if (open_files(&o) != 0 || join_cgroups(&o) != 0 || set_limits(&o) != 0) {
         return 127;
     }
+    /* Unshared while still root; the child forked after the drop is the namespace's init. */
+    if (o.pid_namespace && unshare(CLONE_NEWPID) != 0) {
+        return fail("unshare(CLONE_NEWPID)", strerror(errno));
+    }
     if (o.drop && drop_user(&o, (long) parent) != 0) {
         return 127;
     }
     if (o.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
         return fail("prctl(PR_SET_NO_NEW_PRIVS)", strerror(errno));
     }
-    if (o.exec_fd >= 0) {
-        /* Run the checked file itself; the handler keeps its path as argv[0]. */
-        char by_fd[64];
-        snprintf(by_fd, sizeof by_fd, "/proc/self/fd/%d", o.exec_fd);
-        execv(by_fd, command);
-    } else {
-        execv(command[0], command);
-    }
-    fprintf(stderr, "umd-launch: cannot execute %s: %s\n", command[0], strerror(errno));
-    return 127;
+    return o.pid_namespace ? supervise(&o, command, argc, argv) : run(&o, command);
 }

@@ -36,7 +36,8 @@ import io.github.umdosgi.testkit.BundleJar;
 /**
  * Issue case 13: 4 threads call an echo driver (one instance, a restart intensity no soak can
  * exhaust) with unique payloads while another thread kills its handler at random intervals, either
- * through {@code umd.kill} or with SIGKILL from outside. Every call must get its own payload back
+ * through {@code umd.kill} or with SIGKILL from outside, after at least one call has succeeded since
+ * its previous kill (so that the soak always progresses). Every call must get its own payload back
  * or a typed {@link UmdException}, never another caller's reply; a call may fail only because a
  * handler was killed, so failures never outnumber kills; nothing is left afterwards.
  *
@@ -82,9 +83,17 @@ public class KillSoakIT extends UmdTestSupport {
         }
         Thread killer = new Thread(() -> {
             Random rnd = new Random(99);
+            long okAtLastKill = -1;
             while (!callersDone.get()) {
                 try {
                     Thread.sleep(rnd.nextInt(6));
+                    if (tally.get("ok") == okAtLastKill) {
+                        // No call has succeeded since the last kill: killing again now would only
+                        // test the restart backoff. Once kills come faster than a sandboxed start,
+                        // every call fails, the backoff climbs to its maximum, and the soak stalls.
+                        continue;
+                    }
+                    okAtLastKill = tally.get("ok");
                     killAttempts.incrementAndGet();
                     if (rnd.nextInt(4) == 0) {
                         // SIGKILL from outside, as an OOM killer or an operator would.

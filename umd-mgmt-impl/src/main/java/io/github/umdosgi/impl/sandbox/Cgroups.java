@@ -110,8 +110,9 @@ public final class Cgroups {
             }
             Path pids = dirs.get("pids");
             if (pids != null) {
-                // The sandbox tool keeps two processes of its own in the tree (its monitor and the namespace's init).
-                write(pids.resolve("pids.max"), sandbox.processes() + 2L);
+                // The tree holds three processes that are not the handler's: the shim watching the pid
+                // namespace, bubblewrap's monitor and the sandbox's init.
+                write(pids.resolve("pids.max"), sandbox.processes() + 3L);
             }
             Path cpu = dirs.get("cpu");
             if (cpu != null && sandbox.cpuMillis() > 0) {

@@ -155,7 +155,7 @@ public final class SandboxHost {
     /** Builds one real, minimal sandbox through the shim: the one proof that namespaces work here. */
     private static String tryOnce(Path shim, Path bwrap, Optional<Integer> dropTo) throws IOException {
         List<String> command = new ArrayList<>(List.of(shim.toString()));
-        dropTo.ifPresent(id -> command.addAll(List.of("--user", id + ":" + id)));
+        dropTo.ifPresent(id -> command.addAll(List.of("--user", id + ":" + id, "--pid-namespace")));
         command.addAll(List.of("--no-new-privs", Long.toString(ProcessHandle.current().pid()), bwrap.toString(),
                 "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-net",
                 "--unshare-cgroup", "--die-with-parent", "--new-session", "--cap-drop", "ALL"));

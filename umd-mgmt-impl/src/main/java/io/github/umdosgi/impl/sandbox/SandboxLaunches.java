@@ -118,6 +118,11 @@ public final class SandboxLaunches {
             }
             options.addAll(rlimits(sandbox, cgroup));
             host.dropTo().ifPresent(id -> options.addAll(List.of("--user", id + ":" + id)));
+            if (host.dropTo().isPresent()) {
+                // A root JVM can give the tree a pid namespace of its own, watched from outside: the
+                // kernel then kills it whole, even if the JVM dies while bubblewrap builds the sandbox.
+                options.addAll(List.of("--pid-namespace", "--name", processName(driver, instance)));
+            }
             options.add("--no-new-privs");
             String inside = HANDLER_DIR + "/" + blob.executable().getFileName();
             List<String> command = new ArrayList<>(bubblewrap(sandbox, inside));
@@ -163,6 +168,11 @@ public final class SandboxLaunches {
         }
         return new Launch(options, command, blob.directory(), environment,
                 group.<Confinement>map(g -> g).orElse(Confinement.NONE));
+    }
+
+    /** What ps shows for the process the manager holds, as the kernel names a driver's process after it. */
+    static String processName(String driver, int instance) {
+        return "umd:" + driver + "#" + instance;
     }
 
     /** The handler opened by the shim, checked to be the file the manager hashed. */
