@@ -140,17 +140,23 @@ public class SandboxAttackIT extends SecurityTestSupport {
 
     /**
      * The manager's launch shim and seccomp program live in its bundle's data area: an attacker who
-     * could open them for writing could run code before every later handler, or lift the filter.
-     * (Replacing the shim is also caught by its digest check before each use: LaunchShimTest.)
+     * could open the program for writing could lift the filter, one who could put a file next to
+     * the shim could rename it over the shim and run code before every later handler. (The shim
+     * itself cannot be written in place while a watcher of a sandbox runs it: the kernel refuses
+     * with ETXTBSY. Replacing the shim is also caught by its digest check before each use:
+     * LaunchShimTest.)
      */
     @Test
-    public void onlyTheUnsandboxedHandlerCanOpenTheManagersShimAndSeccompProgramForWriting() throws Exception {
+    public void onlyTheUnsandboxedHandlerCanWriteTheManagersShimFolderAndSeccompProgram() throws Exception {
         Bundle manager = bundleBySymbolicName("io.github.umdosgi.impl");
         Path data = manager.getBundleContext().getDataFile("launcher").toPath();
-        for (Path file : List.of(data.resolve("umd-launch"), data.resolve("seccomp").resolve("default.bpf"))) {
-            assertTrue("the manager installed " + file, Files.isRegularFile(file));
-            blockedOnlyInTheSandbox("openrw " + file);
-        }
+        assertTrue("the manager installed its shim", Files.isRegularFile(data.resolve("umd-launch")));
+        Path replacement = data.resolve("umd-launch.replacement");
+        hostFiles.add(replacement);
+        blockedOnlyInTheSandbox("write " + replacement);
+        Path program = data.resolve("seccomp").resolve("default.bpf");
+        assertTrue("the manager installed " + program, Files.isRegularFile(program));
+        blockedOnlyInTheSandbox("openrw " + program);
     }
 
     @Test
