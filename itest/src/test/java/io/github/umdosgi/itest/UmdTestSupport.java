@@ -128,11 +128,15 @@ public abstract class UmdTestSupport {
                 bundle(bundleUrl("org.apache.felix.gogo.command")));
     }
 
-    /** Ours: API, manager, and the sample loader bundle last, so the extender is there first. */
+    /**
+     * Ours: API, manager, the sample manager, and the sample loader bundle last, so the extender
+     * is there first.
+     */
     private static Option umdBundles() {
         return composite(
                 bundle(bundleUrl("umd-mgmt-api")),
                 bundle(bundleUrl("umd-mgmt-impl")),
+                bundle(bundleUrl("sample-manager-bundle")),
                 bundle(bundleUrl("sample-loader-bundle")).startLevel(Constants.START_LEVEL_DEFAULT_PROVISION + 1));
     }
 

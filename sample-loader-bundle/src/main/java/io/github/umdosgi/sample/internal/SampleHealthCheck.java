@@ -2,6 +2,7 @@ package io.github.umdosgi.sample.internal;
 
 import io.github.umdosgi.api.HandlerChannel;
 import io.github.umdosgi.api.PostStartHook;
+import io.github.umdosgi.sample.SampleProtocol;
 
 /**
  * Post-start hook named by the bundle's {@code UMD-Driver} header: like the

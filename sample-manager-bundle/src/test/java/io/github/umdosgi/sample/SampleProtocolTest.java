@@ -1,4 +1,4 @@
-package io.github.umdosgi.sample.internal;
+package io.github.umdosgi.sample;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -13,7 +13,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.github.umdosgi.api.ProtocolException;
-import io.github.umdosgi.sample.SampleDriver;
 
 class SampleProtocolTest {
 

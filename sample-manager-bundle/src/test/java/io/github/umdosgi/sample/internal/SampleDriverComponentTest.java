@@ -13,12 +13,12 @@ import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.umdosgi.api.HandlerChannel;
 import io.github.umdosgi.api.ProtocolException;
 import io.github.umdosgi.api.UmdManager;
 import io.github.umdosgi.sample.SampleDriver;
+import io.github.umdosgi.sample.SampleProtocol;
 
-/** The driver component and the health check against an in-memory stand-in for the handler. */
+/** The driver component against an in-memory stand-in for the handler. */
 class SampleDriverComponentTest {
 
     /** Behaves like the C sample handler, so the Java side is tested against the same contract. */
@@ -70,36 +70,5 @@ class SampleDriverComponentTest {
     void checkReportsWrongReply() {
         SampleDriver driver = new SampleDriverComponent(manager(new ArrayList<>(), request -> fakeHandler(SampleProtocol.encode(3))));
         assertThrows(ProtocolException.class, () -> driver.check(4));
-    }
-
-    @Test
-    void healthCheckSendsOffsetZero() throws Exception {
-        List<byte[]> requests = new ArrayList<>();
-        new SampleHealthCheck().afterStart(channel(request -> {
-            requests.add(request);
-            return fakeHandler(request);
-        }));
-        assertEquals(1, requests.size());
-        assertArrayEquals(new byte[4], requests.get(0));
-    }
-
-    @Test
-    void healthCheckFailsOnBadReply() {
-        assertThrows(ProtocolException.class,
-                () -> new SampleHealthCheck().afterStart(channel(request -> new byte[SampleDriver.REPLY_SIZE])));
-    }
-
-    private static HandlerChannel channel(UnaryOperator<byte[]> handler) {
-        return new HandlerChannel() {
-            @Override
-            public String driverName() {
-                return SampleDriver.DRIVER_NAME;
-            }
-
-            @Override
-            public byte[] call(byte[] request) {
-                return handler.apply(request);
-            }
-        };
     }
 }

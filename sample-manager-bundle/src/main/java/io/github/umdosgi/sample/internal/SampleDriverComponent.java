@@ -7,6 +7,7 @@ import org.osgi.service.component.annotations.Reference;
 import io.github.umdosgi.api.UmdException;
 import io.github.umdosgi.api.UmdManager;
 import io.github.umdosgi.sample.SampleDriver;
+import io.github.umdosgi.sample.SampleProtocol;
 
 /** The {@link SampleDriver} service: calls the "sample" driver through the {@link UmdManager}. */
 @Component(service = SampleDriver.class)

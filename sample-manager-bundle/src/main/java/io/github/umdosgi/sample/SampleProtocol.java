@@ -1,14 +1,15 @@
-package io.github.umdosgi.sample.internal;
+package io.github.umdosgi.sample;
 
 import java.nio.charset.StandardCharsets;
 
 import io.github.umdosgi.api.ProtocolException;
-import io.github.umdosgi.sample.SampleDriver;
 
 /**
  * Wire format of the sample handler. Request: a big-endian uint32 offset.
  * Reply: {@value SampleDriver#REPLY_SIZE} bytes, zero except a 1 at the
  * offset; or, on error, a shorter ASCII text starting with {@code EINVAL}.
+ * Shared by the sample manager's service and the loader bundle's post-start
+ * hook. Stateless.
  */
 public final class SampleProtocol {
 
