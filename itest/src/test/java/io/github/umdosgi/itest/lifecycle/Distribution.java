@@ -48,6 +48,23 @@ final class Distribution {
         return work;
     }
 
+    /**
+     * Kills what is left of a run and deletes its work directory, for a test's clean-up.
+     *
+     * @param run the launch, or null when it never started
+     * @param work its work directory, or null
+     * @throws IOException the directory cannot be deleted
+     */
+    static void cleanUp(Process run, Path work) throws IOException {
+        if (run != null && run.isAlive()) {
+            run.descendants().forEach(ProcessHandle::destroyForcibly);
+            run.destroyForcibly();
+        }
+        if (work != null) {
+            TestFiles.deleteTree(work);
+        }
+    }
+
     /** The java process of a launch: bin/umd-osgi execs java, so normally the script's own pid. */
     static ProcessHandle javaOf(Process p) {
         return Waits.waitFor("the java process of launcher " + p.pid(), Duration.ofSeconds(10), () -> {

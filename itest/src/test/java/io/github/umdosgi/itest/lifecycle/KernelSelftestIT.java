@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 import org.junit.After;
 import org.junit.Test;
 
-import io.github.umdosgi.testkit.TestFiles;
 
 /**
  * Issue 10, section 2: the kernel's UMD selftest, {@code umd_mgmt.sh}, as the distribution ships it
@@ -32,13 +31,7 @@ public class KernelSelftestIT {
 
     @After
     public void cleanUp() throws Exception {
-        if (run != null && run.isAlive()) {
-            run.descendants().forEach(ProcessHandle::destroyForcibly);
-            run.destroyForcibly();
-        }
-        if (work != null) {
-            TestFiles.deleteTree(work);
-        }
+        Distribution.cleanUp(run, work);
     }
 
     @Test

@@ -18,7 +18,6 @@ import java.util.stream.Stream;
 import org.junit.After;
 import org.junit.Test;
 
-import io.github.umdosgi.testkit.TestFiles;
 
 /**
  * The real distribution run by an unprivileged user: the manager then builds every sandbox
@@ -36,13 +35,7 @@ public class UnprivilegedLauncherIT {
 
     @After
     public void cleanUp() throws IOException {
-        if (run != null && run.isAlive()) {
-            run.descendants().forEach(ProcessHandle::destroyForcibly);
-            run.destroyForcibly();
-        }
-        if (work != null) {
-            TestFiles.deleteTree(work);
-        }
+        Distribution.cleanUp(run, work);
     }
 
     @Test
