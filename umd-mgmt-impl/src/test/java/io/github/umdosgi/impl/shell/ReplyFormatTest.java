@@ -88,8 +88,9 @@ class ReplyFormatTest {
         reply[ReplyFormat.MAX_HEX_BYTES - 1] = (byte) 0xcd;
         reply[ReplyFormat.MAX_HEX_BYTES] = (byte) 0xef;
         String shown = ReplyFormat.format(reply);
-        assertTrue(shown.endsWith(" ... (131072 bytes)"), shown.substring(Math.max(0, shown.length() - 40)));
-        String hex = shown.substring(0, shown.indexOf(" ..."));
+        assertTrue(shown.endsWith(" …(" + (131072 - ReplyFormat.MAX_HEX_BYTES) + " more bytes not shown; 131072 bytes in all)"),
+                shown.substring(Math.max(0, shown.length() - 60)));
+        String hex = shown.substring(0, shown.indexOf(" …"));
         String[] bytes = hex.split(" ");
         assertEquals(ReplyFormat.MAX_HEX_BYTES, bytes.length);
         assertEquals("ab", bytes[0]);

@@ -101,17 +101,17 @@ class UmdCommandsTest {
     @Test
     void sendPrintsAHostileTextReplyEscapedAndKeepsItsLines() throws Exception {
         byte[] reply = ("line one\nline two \u202eowt\rover").getBytes(StandardCharsets.UTF_8);
-        String shown = commands(reply).send("evil", "x");
+        String shown = commands(reply).send(false, "", "4096", "evil", "x");
         assertEquals("line one\nline two \\u202eowt\\rover", shown);
         // Control bytes make it hex, as before.
         assertEquals("1b 5b 32 4a", commands((ESC + "[2J").getBytes(StandardCharsets.UTF_8))
-                .send("evil", "x"));
+                .send(false, "", "4096", "evil", "x"));
     }
 
     @Test
     void aFailingCommandsMessageIsEscapedAndPrintsUnderTheOriginalType() {
         UmdCommands commands = commands(new byte[0]);
-        CommandFailedException failed = assertThrows(CommandFailedException.class, () -> commands.send("boom", "x"));
+        CommandFailedException failed = assertThrows(CommandFailedException.class, () -> commands.send(false, "", "4096", "boom", "x"));
         assertInert(failed.getMessage());
         assertInert(failed.toString());
         assertEquals("io.github.umdosgi.api.HandlerStartException: driver 'boom': post-start hook failed: "
