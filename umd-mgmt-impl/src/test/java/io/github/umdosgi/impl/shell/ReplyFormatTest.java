@@ -109,4 +109,29 @@ class ReplyFormatTest {
         assertNull(ReplyFormat.printable(new byte[] {1, 2, 3}));
         assertEquals("ok", ReplyFormat.printable(utf8("ok")));
     }
+
+    @Test
+    void aLongTextReplyIsCutAtTheByteLimitSayingHowMuchWasLeftOut() {
+        String shown = ReplyFormat.format(utf8("a".repeat(1 << 20)), 10);
+        assertEquals("aaaaaaaaaa\n…(1048566 more bytes not shown; 1048576 bytes in all)", shown);
+    }
+
+    @Test
+    void theByteLimitNeverSplitsAUtf8Sequence() {
+        // "ü" is two bytes: a cut after byte 2 would split the second one, so the text stops before it.
+        String shown = ReplyFormat.format(utf8("aüü"), 2);
+        assertEquals("a\n…(4 more bytes not shown; 5 bytes in all)", shown);
+    }
+
+    @Test
+    void notUtf8IsShownAsHexNeverAsReplacementCharacters() {
+        String shown = ReplyFormat.format(new byte[] {'o', 'k', (byte) 0xff, (byte) 0xfe});
+        assertEquals("6f 6b ff fe", shown);
+        assertTrue(!shown.contains("\ufffd"), shown);
+    }
+
+    @Test
+    void aShortReplyIsWholeUnderTheLimit() {
+        assertEquals("hello", ReplyFormat.format(utf8("hello"), ReplyFormat.DEFAULT_MAX_BYTES));
+    }
 }
