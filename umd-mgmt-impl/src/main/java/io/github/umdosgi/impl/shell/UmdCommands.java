@@ -227,7 +227,14 @@ public final class UmdCommands {
             if (known == null) {
                 throw new IllegalStateException("the manager is not available");
             }
-            follow(known.require(name).stderr(), count, System.out);
+            io.github.umdosgi.impl.driver.Driver driver = known.require(name);
+            follow(driver.stderr(), count, System.out, () -> {
+                try {
+                    return driver.stderr();
+                } catch (io.github.umdosgi.api.DriverNotLoadedException notNow) {
+                    return null;
+                }
+            });
             return null;
         });
     }
@@ -270,10 +277,22 @@ public final class UmdCommands {
 
     /** Prints the newest lines, then new ones as they come, until the thread is interrupted (Ctrl-C). */
     static void follow(StderrTail tail, int count, PrintStream out) {
-        List<String> first = tail.last(count);
+        follow(tail, count, out, () -> tail);
+    }
+
+    /**
+     * As {@link #follow(StderrTail, int, PrintStream)}, moving on to the tail of a new load when the
+     * driver is reloaded (a bundle update, a configuration change), and saying so.
+     *
+     * @param current the driver's tail now, or null while it has none (unloaded, starting)
+     */
+    static void follow(StderrTail first, int count, PrintStream out,
+            java.util.function.Supplier<StderrTail> current) {
+        StderrTail tail = first;
+        List<String> newest = tail.last(count);
         long next = tail.next();
-        if (!first.isEmpty()) {
-            out.println(escaped(first));
+        if (!newest.isEmpty()) {
+            out.println(escaped(newest));
         }
         out.flush();
         while (!Thread.currentThread().isInterrupted()) {
@@ -284,17 +303,30 @@ public final class UmdCommands {
                 Thread.currentThread().interrupt();
                 break;
             }
-            StderrTail.Since since = tail.since(next);
-            next = since.next();
-            if (since.missed() > 0) {
-                out.println("…(" + since.missed() + " lines dropped before they could be shown)");
+            StderrTail now = current.get();
+            if (now != null && now != tail) {
+                // What the old load wrote after the last poll, then the new load's lines from its start.
+                printSince(tail, next, out);
+                out.println("-- the driver was loaded again: its new handlers' stderr follows --");
+                tail = now;
+                next = 0;
             }
-            if (!since.lines().isEmpty()) {
-                out.println(escaped(since.lines()));
-            }
+            next = printSince(tail, next, out);
             out.flush();
         }
         Thread.interrupted();
+    }
+
+    /** @return where to continue from */
+    private static long printSince(StderrTail tail, long from, PrintStream out) {
+        StderrTail.Since since = tail.since(from);
+        if (since.missed() > 0) {
+            out.println("…(" + since.missed() + " lines dropped before they could be shown)");
+        }
+        if (!since.lines().isEmpty()) {
+            out.println(escaped(since.lines()));
+        }
+        return since.next();
     }
 
     static String escaped(List<String> lines) {

@@ -228,6 +228,30 @@ class UmdCommandsTest {
         assertEquals("old\nnew \\e[2J\n", bytes.toString(StandardCharsets.UTF_8));
     }
 
+    @Test
+    void followMovesOnToTheTailOfANewLoad() throws Exception {
+        io.github.umdosgi.impl.process.StderrTail old = new io.github.umdosgi.impl.process.StderrTail();
+        io.github.umdosgi.impl.process.StderrTail fresh = new io.github.umdosgi.impl.process.StderrTail();
+        java.util.concurrent.atomic.AtomicReference<io.github.umdosgi.impl.process.StderrTail> current =
+                new java.util.concurrent.atomic.AtomicReference<>(old);
+        old.add("before");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Thread follower = new Thread(() -> UmdCommands.follow(old, 5, out, current::get));
+        follower.start();
+        old.add("last of the old load");
+        fresh.add("first of the new load");
+        current.set(fresh);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!bytes.toString(StandardCharsets.UTF_8).contains("first of the new") && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        follower.interrupt();
+        follower.join(5000);
+        assertEquals("before\nlast of the old load\n-- the driver was loaded again: its new handlers' stderr follows --\n"
+                + "first of the new load\n", bytes.toString(StandardCharsets.UTF_8));
+    }
+
     private static List<Byte> bytes(byte[] b) {
         List<Byte> out = new java.util.ArrayList<>();
         for (byte x : b) {
