@@ -63,8 +63,9 @@ final class GogoShell implements CommandShell, AutoCloseable {
                     .getMethod("createSession", InputStream.class, OutputStream.class, OutputStream.class)
                     .invoke(processor, in, out, err);
             GogoShell shell = new GogoShell(tracker, session, sessionType, inspect);
-            // same command lookup order as the interactive shell's profile
-            sessionType.getMethod("put", String.class, Object.class).invoke(session, "SCOPE", "gogo:*");
+            // same command lookup order as the interactive shell's profile: a plain name two scopes
+            // have (log: felix:log and umd:log) is the Felix command an operator knows
+            sessionType.getMethod("put", String.class, Object.class).invoke(session, "SCOPE", "gogo:felix:*");
             return shell;
         } catch (Exception | Error e) {
             tracker.close();
