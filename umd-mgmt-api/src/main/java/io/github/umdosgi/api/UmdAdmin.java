@@ -1,5 +1,7 @@
 package io.github.umdosgi.api;
 
+import java.util.List;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -53,4 +55,29 @@ public interface UmdAdmin {
      * @param name the driver name
      */
     void unload(String name);
+
+    /**
+     * The handler's recent stderr lines, from a bounded buffer the manager
+     * keeps for the driver's current load, whatever the log service keeps.
+     * The buffer is made new by each load (a bundle start or update, a
+     * configuration change) and goes with the load: an unloaded driver has
+     * none. A driver whose load failed keeps the failed load's lines until
+     * it is loaded again, so that the reason can be read.
+     *
+     * <p>The lines are raw, as the handler wrote them (decoded as UTF-8,
+     * without the newline; a line longer than the manager's bound is cut and
+     * ends with a note of how many bytes were dropped): a handler is
+     * untrusted, so <b>callers must escape them</b> before they reach a
+     * terminal, a log or a page. Lines of all instances are interleaved in
+     * the order they were read.
+     *
+     * @param driverName the driver name
+     * @param maxLines at most this many lines, the newest; at least 1
+     * @return the lines, oldest first and newest last; empty when the handler wrote nothing
+     * @throws DriverNotLoadedException the driver is unknown, or neither loaded nor failed at a load
+     * @throws IllegalArgumentException {@code maxLines} is less than 1
+     * @throws UmdException another typed failure
+     * @since 2.1
+     */
+    List<String> stderr(String driverName, int maxLines) throws UmdException;
 }

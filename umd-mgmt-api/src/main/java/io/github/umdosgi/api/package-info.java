@@ -17,6 +17,10 @@
  * <p>This package holds only interfaces, value types, constants and
  * exceptions. The implementation bundle exports nothing.
  *
+ * <p>Added in 2.1: {@link io.github.umdosgi.api.UmdAdmin#stderr(String, int)},
+ * a driver's recent handler stderr lines (a minor version: {@code UmdAdmin}
+ * is implemented by the provider only).
+ *
  * <p>Changed in 2.0 since 1.1 (incompatible, hence the major version):
  * <ul>
  * <li>{@link io.github.umdosgi.api.DriverDescriptor} is a final class built
@@ -38,7 +42,7 @@
  * </ul>
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package io.github.umdosgi.api;
 
 import org.osgi.annotation.bundle.Export;

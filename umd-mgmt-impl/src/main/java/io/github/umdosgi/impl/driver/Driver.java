@@ -36,6 +36,7 @@ import io.github.umdosgi.impl.driver.Phase.NotLoaded;
 import io.github.umdosgi.impl.driver.Phase.Starting;
 import io.github.umdosgi.impl.frame.ReplyTarget;
 import io.github.umdosgi.impl.process.HandlerProcess;
+import io.github.umdosgi.impl.process.StderrTail;
 
 /**
  * One user mode driver, read top to bottom as the kernel's
@@ -135,6 +136,9 @@ public final class Driver {
         assert lock.isHeldByCurrentThread();
         Path directory = null;
         List<HandlerInstance> instances = new ArrayList<>();
+        // A new load starts from zero: its counters and its stderr are its own.
+        stats.reset();
+        StderrTail stderr = new StderrTail();
         try {
             DriverDescriptor descriptor = overrides.applyTo(request.declared());
             if (!descriptor.sandbox().confined()) {
@@ -144,18 +148,19 @@ public final class Driver {
             HandlerBlob blob = HandlerBlob.extract(request.owner().getEntry(descriptor.handler()), descriptor.handler(),
                     descriptor.sha256(), directory, name, services.directories().maxHandlerSize());
             for (int i = 0; i < descriptor.instances(); i++) {
-                HandlerInstance instance = new HandlerInstance(this, i, descriptor, blob, request.hook(), services);
+                HandlerInstance instance =
+                        new HandlerInstance(this, i, descriptor, blob, request.hook(), services, stderr);
                 instances.add(instance);
                 instance.startAtLoad();
             }
             state = new Loaded(request, descriptor, blob, List.copyOf(instances),
-                    new RestartTracker(descriptor.restartPolicy()));
+                    new RestartTracker(descriptor.restartPolicy()), stderr);
             stats.clearError();
             reports.loaded(request.owner(), instances.size());
         } catch (IOException | UmdException | RuntimeException e) {
             teardown(instances, directory, false);
             String reason = e instanceof UmdException ? stripPrefix(e.getMessage()) : e.getMessage();
-            state = new Failed(reason, request);
+            state = new Failed(reason, request, instances.isEmpty() ? null : stderr);
             reports.failed(request.owner(), "driver '" + name + "' failed to load: " + reason);
             throw e instanceof HandlerStartException hse ? hse
                     : new HandlerStartException(name, "load failed: " + reason, e);
@@ -403,7 +408,7 @@ public final class Driver {
             }
         }
         state = new Loaded(loaded.request(), loaded.descriptor(), loaded.blob(), loaded.instances(),
-                new RestartTracker(loaded.descriptor().restartPolicy()));
+                new RestartTracker(loaded.descriptor().restartPolicy()), loaded.stderr());
         stats.clearError();
     }
 
@@ -523,7 +528,7 @@ public final class Driver {
         }
         // Torn down first, so that FAILED means nothing is left; callers meanwhile wait on the lock.
         teardown(failing.instances(), failing.blob().directory(), false);
-        state = new Failed(reason, failing.request());
+        state = new Failed(reason, failing.request(), failing.stderr());
         reports.failed(failing.request().owner(), message);
     }
 
@@ -550,7 +555,7 @@ public final class Driver {
         }
         process.killOrphans();
         String message = "handler " + process.label() + " " + process.describeExit(Duration.ZERO)
-                + "; the next call restarts it";
+                + process.lastStderr(Duration.ZERO) + "; the next call restarts it";
         stats.noted(message);
         reports.handlerExited(bundle(), instance.index(), process, message);
     }
@@ -596,7 +601,7 @@ public final class Driver {
         lock.lock();
         try {
             if (!(state instanceof Loaded)) {
-                state = new Failed(reason, state.lastLoad());
+                state = new Failed(reason, state.lastLoad(), null);
                 reports.failedQuietly(declaringBundle, reason);
             }
         } finally {
@@ -661,6 +666,23 @@ public final class Driver {
 
     private Bundle bundle() {
         return state instanceof Loaded loaded ? loaded.request().owner() : declaringBundle;
+    }
+
+    /**
+     * The recent stderr of the current load, or of the failed one.
+     *
+     * @return the tail
+     * @throws DriverNotLoadedException neither loaded nor failed with a handler that ran
+     */
+    public StderrTail stderr() throws DriverNotLoadedException {
+        Phase current = state;
+        if (current instanceof Loaded loaded) {
+            return loaded.stderr();
+        }
+        if (current instanceof Failed failed && failed.stderr() != null) {
+            return failed.stderr();
+        }
+        throw new DriverNotLoadedException(name, current instanceof Starting ? "still starting" : "not loaded");
     }
 
     /** @return a snapshot for operators, from one read of the state */

@@ -37,6 +37,13 @@ final class DriverStats {
         lastError = reason;
     }
 
+    /** A new load begins: its counters start from zero (a bundle update is a new load). */
+    void reset() {
+        calls.reset();
+        failures.reset();
+        starts.reset();
+    }
+
     /** A load succeeded: older errors no longer describe the driver. */
     void clearError() {
         lastError = null;

@@ -22,6 +22,7 @@ import io.github.umdosgi.impl.frame.ReplyDiscardedException;
 import io.github.umdosgi.impl.frame.ReplyTarget;
 import io.github.umdosgi.impl.process.HandlerProcess;
 import io.github.umdosgi.impl.process.Launch;
+import io.github.umdosgi.impl.process.StderrTail;
 import io.github.umdosgi.impl.sandbox.SandboxUnavailableException;
 
 /**
@@ -61,6 +62,8 @@ final class HandlerInstance {
     private final HandlerBlob blob;
     private final PostStartHook hook;
     private final DriverServices services;
+    // The load's stderr tail, shared by its instances (thread safe itself).
+    private final StderrTail stderr;
 
     private final ReentrantLock lock = new ReentrantLock();
     private volatile HandlerProcess process;
@@ -78,8 +81,9 @@ final class HandlerInstance {
     private final AtomicLong starts = new AtomicLong();
 
     HandlerInstance(Driver driver, int index, DriverDescriptor descriptor, HandlerBlob blob,
-            PostStartHook hook, DriverServices services) {
+            PostStartHook hook, DriverServices services, StderrTail stderr) {
         this.driver = driver;
+        this.stderr = stderr;
         this.index = index;
         this.descriptor = descriptor;
         this.blob = blob;
@@ -275,7 +279,7 @@ final class HandlerInstance {
             String identity = blob.verify();
             Launch launch = services.launches().plan(name, index, descriptor, blob, identity == null ? "" : identity);
             started = HandlerProcess.start(services.processes(), launch, "driver '" + name + "' instance " + index,
-                    services.log()::info);
+                    services.log()::info, stderr);
         } catch (SandboxUnavailableException e) {
             throw new HandlerStartException(name, "the sandbox is unavailable: " + e.getMessage(), e);
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import org.osgi.framework.Bundle;
 import io.github.umdosgi.api.DriverDescriptor;
 import io.github.umdosgi.api.PostStartHook;
 import io.github.umdosgi.impl.blob.HandlerBlob;
+import io.github.umdosgi.impl.process.StderrTail;
 
 /**
  * The one state of a {@link Driver}, replaced as a whole under the driver's
@@ -51,9 +52,10 @@ sealed interface Phase {
      * @param blob the extracted handler
      * @param instances the handler slots
      * @param restarts the restart policy's history for this load
+     * @param stderr the handlers' recent stderr lines of this load
      */
     record Loaded(LoadRequest request, DriverDescriptor descriptor, HandlerBlob blob,
-            List<HandlerInstance> instances, RestartTracker restarts) implements Phase {
+            List<HandlerInstance> instances, RestartTracker restarts, StderrTail stderr) implements Phase {
     }
 
     /**
@@ -61,8 +63,10 @@ sealed interface Phase {
      *
      * @param reason why, for operators
      * @param last the load that failed, or null when it failed before a load (a bad header)
+     * @param stderr the failed load's stderr lines, kept so that the failure can be read; null when
+     *        no handler ran
      */
-    record Failed(String reason, LoadRequest last) implements Phase {
+    record Failed(String reason, LoadRequest last, StderrTail stderr) implements Phase {
     }
 
     /** @return the last load request, or null */

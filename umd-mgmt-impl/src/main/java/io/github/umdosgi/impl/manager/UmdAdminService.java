@@ -1,5 +1,6 @@
 package io.github.umdosgi.impl.manager;
 
+import java.util.List;
 import java.util.Objects;
 
 import org.osgi.service.component.annotations.Activate;
@@ -38,6 +39,14 @@ public final class UmdAdminService implements UmdAdmin {
     @Override
     public int kill(String name) throws DriverNotLoadedException {
         return drivers.require(name).kill();
+    }
+
+    @Override
+    public List<String> stderr(String driverName, int maxLines) throws UmdException {
+        if (maxLines < 1) {
+            throw new IllegalArgumentException("maxLines must be at least 1, was " + maxLines);
+        }
+        return drivers.require(driverName).stderr().last(maxLines);
     }
 
     @Override

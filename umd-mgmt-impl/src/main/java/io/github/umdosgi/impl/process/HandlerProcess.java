@@ -82,6 +82,23 @@ public final class HandlerProcess {
      */
     public static HandlerProcess start(ProcessServices services, Launch launch, String label,
             Consumer<String> stderrLines) throws IOException {
+        return start(services, launch, label, stderrLines, null);
+    }
+
+    /**
+     * Forks a handler as {@link #start(ProcessServices, Launch, String, Consumer)} does, keeping its
+     * raw stderr lines in {@code tail} too.
+     *
+     * @param services the shared spawner and stderr drain
+     * @param launch the shim options, command, directory, environment and confinement
+     * @param label names the handler in log lines
+     * @param stderrLines receives each stderr line, escaped
+     * @param tail keeps the raw lines, or null
+     * @return the started handler
+     * @throws IOException the exec failed; the launch's confinement is released
+     */
+    public static HandlerProcess start(ProcessServices services, Launch launch, String label,
+            Consumer<String> stderrLines, StderrTail tail) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(launch.command())
                 .directory(launch.workingDirectory().toFile())
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
@@ -99,7 +116,8 @@ public final class HandlerProcess {
         String fullLabel = label + " pid " + process.pid();
         try {
             StderrDrain.Source stderr =
-                    services.stderr().register(process.getErrorStream(), process::isAlive, fullLabel, stderrLines);
+                    services.stderr().register(process.getErrorStream(), process::isAlive, fullLabel, stderrLines,
+                            tail);
             HandlerPipes pipes = HandlerPipes.attach(process, services.spawner().awaitsGo(), services.buffers());
             return new HandlerProcess(process, pipes, stderr, fullLabel, services.spawner().throughShim(),
                     launch.confinement(), services.callbacks(), stderrLines);
@@ -330,11 +348,12 @@ public final class HandlerProcess {
     }
 
     /**
-     * The handler's last stderr line, often the reason it died. Once the
+     * The handler's last stderr lines, often the reason it died. Once the
      * process has exited, its stderr is drained to the end first.
      *
      * @param wait how long to wait for the process to exit
-     * @return "; its last stderr line: <line>", or an empty string
+     * @return "; its last stderr line: <line>" (or "; its last stderr lines: <a> | <b> | <c>", escaped),
+     *         or an empty string
      */
     public String lastStderr(Duration wait) {
         try {
@@ -344,8 +363,12 @@ public final class HandlerProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        String line = stderr.lastLine();
-        return line == null || line.isBlank() ? "" : "; its last stderr line: " + line.strip();
+        List<String> lines = stderr.lastLines().stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        if (lines.isEmpty()) {
+            return "";
+        }
+        return lines.size() == 1 ? "; its last stderr line: " + lines.get(0)
+                : "; its last stderr lines: " + String.join(" | ", lines);
     }
 
     /**

@@ -41,7 +41,22 @@ public final class StderrDrain implements AutoCloseable {
      */
     public Source register(InputStream stderr, java.util.function.BooleanSupplier writerAlive, String label,
             Consumer<String> lines) {
-        Source source = new Source(stderr, writerAlive, new StderrLines(label, lines));
+        return register(stderr, writerAlive, label, lines, null);
+    }
+
+    /**
+     * Starts draining a stream, keeping its raw lines in a tail too.
+     *
+     * @param stderr the handler's stderr
+     * @param writerAlive whether the handler still runs
+     * @param label prefixes every line
+     * @param lines receives each line, escaped and rate limited
+     * @param tail receives each raw line, or null
+     * @return the registration, to {@link Source#finish} when the handler is gone
+     */
+    public Source register(InputStream stderr, java.util.function.BooleanSupplier writerAlive, String label,
+            Consumer<String> lines, StderrTail tail) {
+        Source source = new Source(stderr, writerAlive, new StderrLines(label, lines, tail));
         sources.add(source);
         wake();
         return source;
@@ -174,6 +189,11 @@ public final class StderrDrain implements AutoCloseable {
         /** @return the handler's last stderr line, or null */
         public String lastLine() {
             return lines.lastLine();
+        }
+
+        /** @return the handler's last few stderr lines, escaped, newest last */
+        public java.util.List<String> lastLines() {
+            return lines.lastLines();
         }
     }
 }

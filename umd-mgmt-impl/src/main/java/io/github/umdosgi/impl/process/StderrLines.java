@@ -26,25 +26,39 @@ final class StderrLines {
 
     private final String label;
     private final Consumer<String> sink;
+    // Raw lines (cut, not escaped), every one, not rate limited: the tail bounds itself. May be null.
+    private final StderrTail tail;
     private final LongSupplier clock;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     // Bytes of the current line beyond MAX_LINE.
     private long dropped;
 
-    // Read by whoever reports why a handler failed.
-    private volatile String lastLine;
+    /** Lines quoted in the reason of a failure. */
+    static final int LAST_LINES = 3;
+
+    // Read by whoever reports why a handler failed: an immutable list, replaced whole, newest last.
+    private volatile java.util.List<String> lastLines = java.util.List.of();
 
     private long windowStart;
     private int linesInWindow;
     private long suppressed;
 
     StderrLines(String label, Consumer<String> sink) {
-        this(label, sink, System::nanoTime);
+        this(label, sink, null, System::nanoTime);
+    }
+
+    StderrLines(String label, Consumer<String> sink, StderrTail tail) {
+        this(label, sink, tail, System::nanoTime);
     }
 
     StderrLines(String label, Consumer<String> sink, LongSupplier clock) {
+        this(label, sink, null, clock);
+    }
+
+    StderrLines(String label, Consumer<String> sink, StderrTail tail, LongSupplier clock) {
         this.label = label;
         this.sink = sink;
+        this.tail = tail;
         this.clock = clock;
         this.windowStart = clock.getAsLong();
     }
@@ -73,19 +87,32 @@ final class StderrLines {
 
     /** @return the last complete line, or null */
     String lastLine() {
-        return lastLine;
+        java.util.List<String> last = lastLines;
+        return last.isEmpty() ? null : last.get(last.size() - 1);
+    }
+
+    /** @return the last lines (at most {@value #LAST_LINES}), escaped, newest last */
+    java.util.List<String> lastLines() {
+        return lastLines;
     }
 
     private void emit() {
         // Escaping at most quadruples a line (a control byte becomes \xHH), so this bound cuts nothing
         // that the byte bound kept; it is there so that no line can ever exceed it.
-        String text = SafeText.field(line.toString(StandardCharsets.UTF_8), 4 * MAX_LINE);
+        String raw = line.toString(StandardCharsets.UTF_8);
+        String text = SafeText.field(raw, 4 * MAX_LINE);
         if (dropped > 0) {
             text += "…(" + dropped + " more bytes)";
+            raw += "…(" + dropped + " more bytes)";
+        }
+        if (tail != null) {
+            tail.add(raw);
         }
         line.reset();
         dropped = 0;
-        lastLine = text;
+        java.util.List<String> last = new java.util.ArrayList<>(lastLines);
+        last.add(text);
+        lastLines = java.util.List.copyOf(last.subList(Math.max(0, last.size() - LAST_LINES), last.size()));
         long now = clock.getAsLong();
         if (now - windowStart > 1_000_000_000L) {
             reportSuppressed();
