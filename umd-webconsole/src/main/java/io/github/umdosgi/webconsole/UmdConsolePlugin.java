@@ -59,7 +59,7 @@ public final class UmdConsolePlugin extends AbstractServlet {
         String root = pluginRoot(request);
         Optional<Outcome> outcome = Optional.ofNullable((Outcome) request.getAttribute(OUTCOME));
         String name = request.getParameter("driver");
-        boolean detail = request.getParameter("driver") != null
+        boolean detail = name != null
                 && ("GET".equals(request.getMethod()) || "detail".equals(request.getParameter("back")));
         String html;
         if (!detail) {
@@ -104,7 +104,12 @@ public final class UmdConsolePlugin extends AbstractServlet {
     }
 
     private RecentStderr stderr(String name) {
-        return RecentStderr.unavailable("the manager does not offer recent stderr yet; see the OSGi log");
+        try {
+            return RecentStderr.of(admin.stderr(name, STDERR_LINES));
+        } catch (UmdException e) {
+            // e.g. not loaded (any more): the view says so instead of failing the page
+            return RecentStderr.unavailable(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
     }
 
     /** The page's own path, e.g. {@code /system/console/umd}, as the console sets it. */
