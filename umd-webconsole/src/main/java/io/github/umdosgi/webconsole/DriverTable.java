@@ -29,7 +29,7 @@ final class DriverTable {
         StringBuilder out = new StringBuilder();
         outcome.ifPresent(o -> out.append(outcomeHtml(o)));
         out.append("<p class=\"statline\">").append(drivers.size()).append(" driver(s)</p>\n");
-        out.append("<table id=\"umd-drivers\" class=\"tablesorter nicetable\"><thead><tr>")
+        out.append("<table id=\"umd-drivers\" class=\"nicetable\"><thead><tr>")
                 .append("<th>Name</th><th>State</th><th>PIDs</th><th>Calls</th><th>Failures</th><th>Starts</th>")
                 .append("<th>Last error</th><th>Sandbox</th><th>Bundle</th><th>Actions</th></tr></thead><tbody>\n");
         for (DriverInfo d : drivers) {

@@ -49,7 +49,7 @@ public class WebConsoleIT {
      * script, and plain markup, each with an id to look for in the DOM.
      */
     static final String PAYLOAD = "<script id=\"umd-injected-script\">window.umdOwned=\"script\"</script>"
-            + "<img id=\"umd-injected-img\" src=\"x\" onerror=\"window.umdOwned='img'\">"
+            + "<img id=\"umd-injected-img\" src=\"x\" onerror=\"window.umdOwned=2\">"
             + "<b id=\"umd-injected-b\">bold</b>";
 
     @Rule
@@ -111,19 +111,19 @@ public class WebConsoleIT {
             System.out.println("[WebConsoleIT] screenshot " + shot.toAbsolutePath());
 
             // The dying driver's last error quotes the payload: text in its cell, nothing in the DOM.
+            assertNothingInjected(browser, "table page");
             String lastError = textOf(browser, "tr[data-driver='dying'] td.umd-last-error");
             assertTrue("the last error shows the markup literally: " + lastError,
                     lastError.contains("<script id=\"umd-injected-script\">"));
-            assertNothingInjected(browser, "table page");
 
             browser.findElement(By.cssSelector("tr[data-driver='shouter'] td.umd-name a")).click();
             String stderr = Waits.waitFor("the shouter's detail view", Waits.NO_HANG,
                     () -> textOf(browser, "#umd-stderr"), t -> !t.isEmpty());
-            assertTrue("the stderr view shows the line literally: " + stderr, stderr.contains(PAYLOAD));
+            assertNothingInjected(browser, "detail page");
             Object children = ((JavascriptExecutor) browser)
                     .executeScript("return document.querySelector('#umd-stderr').childElementCount;");
             assertEquals("the stderr view holds text only", 0L, children);
-            assertNothingInjected(browser, "detail page");
+            assertTrue("the stderr view shows the line literally: " + stderr, stderr.contains(PAYLOAD));
             assertTrue("the detail view shows the effective sandbox",
                     textOf(browser, "#umd-settings").contains("memory 512 MiB"));
 
