@@ -101,7 +101,11 @@ final class ConsoleLaunch implements AutoCloseable {
 
     /** @return the Basic authorization header value of the default credentials */
     static String basicAuth() {
-        return "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        return basicAuth(USER, PASSWORD);
+    }
+
+    static String basicAuth(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /** A GET of the page with the default credentials; status and body, or status -1 when nothing answers. */
@@ -109,9 +113,14 @@ final class ConsoleLaunch implements AutoCloseable {
     }
 
     Page get(String pathAndQuery) {
+        return get(pathAndQuery, USER, PASSWORD);
+    }
+
+    /** As {@link #get(String)}, with the given credentials. */
+    Page get(String pathAndQuery, String user, String password) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
-                    .header("Authorization", basicAuth()).timeout(Duration.ofSeconds(10)).build(),
+                    .header("Authorization", basicAuth(user, password)).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Page(r.statusCode(), r.body());
         } catch (IOException e) {

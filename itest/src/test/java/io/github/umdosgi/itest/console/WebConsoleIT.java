@@ -165,6 +165,24 @@ public class WebConsoleIT {
         }
     }
 
+    /** The README's way to set the console's credentials: a configuration file in deploy/. */
+    @Test
+    public void credentialsFromTheDeployFolderReplaceTheDefault() throws Exception {
+        Path deploy = Files.createDirectories(work.resolve("deploy"));
+        Files.writeString(deploy.resolve("org.apache.felix.webconsole.internal.servlet.OsgiManager.cfg"),
+                "username=operator\npassword=Correct-Horse-7\n", StandardCharsets.UTF_8);
+        try (ConsoleLaunch run = ConsoleLaunch.start(launcher, work, "credentials", deploy)) {
+            ConsoleLaunch.Page page = Waits.waitFor("the umd page with the configured credentials", ConsoleLaunch.LIMIT,
+                    () -> {
+                        run.assertAlive();
+                        return run.get("/system/console/umd", "operator", "Correct-Horse-7");
+                    }, p -> p.status() == 200 && p.body().contains("data-driver=\"sample\""));
+            assertTrue(page.body().contains("umd-drivers"));
+            assertEquals("the default credentials no longer open it", 401, run.get("/system/console/umd").status());
+            assertEquals("the distribution stopped in order\n" + run.output(), 0, run.stop());
+        }
+    }
+
     /** No element of the payload's in the DOM, and none of its script ran. */
     private static void assertNothingInjected(ChromeDriver browser, String where) {
         Object injected = ((JavascriptExecutor) browser)
