@@ -53,7 +53,7 @@ final class HeadlessChromium implements AutoCloseable {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(browser.get());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile, "--window-size=1300,420", "--no-first-run",
+                "--user-data-dir=" + profile, "--window-size=1300,480", "--no-first-run",
                 "--disable-background-networking", "--disable-extensions");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(chromedriver.get()).toFile()).usingAnyFreePort()
