@@ -1,6 +1,5 @@
 package io.github.umdosgi.launcher;
 
-import java.io.PrintStream;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -19,7 +18,8 @@ import io.github.umdosgi.impl.text.SafeText;
 /**
  * Echoes warnings and errors that umd-osgi's own bundles write to the OSGi
  * log (a driver failed to load, a handler died, stale directories removed)
- * to the console's stderr, where an operator sees them without asking the
+ * to the console's stderr (above the prompt in the interactive shell: see
+ * {@link AsyncConsole}), where an operator sees them without asking the
  * shell's {@code log} command. The log API lives in the log bundle, not on
  * the launcher's class path, so the listener is a dynamic proxy of that
  * bundle's {@code LogListener}.
@@ -41,7 +41,7 @@ final class ConsoleLogEcho {
     /** Causes named after the message, at most. */
     static final int MAX_CAUSES = 8;
 
-    private final PrintStream err;
+    private final AsyncConsole console;
     // Methods of the log API's interfaces, set once the reader appears (public interfaces, so the
     // calls work whatever the implementation classes' access).
     private volatile Method getBundle;
@@ -49,18 +49,18 @@ final class ConsoleLogEcho {
     private volatile Method getMessage;
     private volatile Method getException;
 
-    private ConsoleLogEcho(PrintStream err) {
-        this.err = err;
+    private ConsoleLogEcho(AsyncConsole console) {
+        this.console = console;
     }
 
     /**
      * Starts echoing as soon as a log reader service is registered.
      *
      * @param context the framework's context
-     * @param err the console's stderr
+     * @param console the console's stderr, or the interactive prompt once attached
      */
-    static void attach(BundleContext context, PrintStream err) {
-        ConsoleLogEcho echo = new ConsoleLogEcho(err);
+    static void attach(BundleContext context, AsyncConsole console) {
+        ConsoleLogEcho echo = new ConsoleLogEcho(console);
         try {
             context.addServiceListener(event -> {
                 if (event.getType() == ServiceEvent.REGISTERED) {
@@ -95,7 +95,7 @@ final class ConsoleLogEcho {
             Object listener = Proxy.newProxyInstance(api, new Class<?>[] {listenerType}, handler);
             readerType.getMethod("addLogListener", listenerType).invoke(reader, listener);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            err.println("umd-osgi: cannot echo the OSGi log to the console: " + SafeText.field(String.valueOf(e)));
+            console.println("umd-osgi: cannot echo the OSGi log to the console: " + SafeText.field(String.valueOf(e)));
         }
     }
 
@@ -142,8 +142,7 @@ final class ConsoleLogEcho {
                     || !bundle.getSymbolicName().startsWith(OURS)) {
                 return;
             }
-            err.println(line(level, (String) getMessage.invoke(entry), (Throwable) getException.invoke(entry)));
-            err.flush();
+            console.println(line(level, (String) getMessage.invoke(entry), (Throwable) getException.invoke(entry)));
         } catch (ReflectiveOperationException | RuntimeException e) {
             // An entry of an unexpected shape is not worth failing the log for.
         }

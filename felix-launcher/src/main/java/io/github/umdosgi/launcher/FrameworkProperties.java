@@ -31,6 +31,12 @@ final class FrameworkProperties {
 
     static Map<String, Object> build(DistributionLayout layout, boolean interactive, Properties system,
             PrintStream err) {
+        return build(layout, interactive, system, err, new AsyncConsole(err));
+    }
+
+    /** As above; Felix's messages go to {@code console} (above the prompt once the shell runs). */
+    static Map<String, Object> build(DistributionLayout layout, boolean interactive, Properties system,
+            PrintStream err, AsyncConsole console) {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put(Constants.FRAMEWORK_STORAGE, layout.cacheDir().toString());
         // a fresh cache each start: bundle/ is the single source of what runs
@@ -55,7 +61,7 @@ final class FrameworkProperties {
             props.put("gosh.args", NON_INTERACTIVE_GOSH_ARGS);
         }
         // framework messages to stderr, so stdout carries only command output
-        props.put("felix.log.logger", new StderrLogger(err));
+        props.put("felix.log.logger", new StderrLogger(err, console));
         return props;
     }
 }

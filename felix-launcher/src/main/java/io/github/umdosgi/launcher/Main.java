@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -88,7 +89,15 @@ public final class Main {
             System.setProperty("org.jline.terminal.provider", "dumb");
         }
         Files.createDirectories(layout.deployDir());
-        Map<String, Object> props = FrameworkProperties.build(layout, interactive, System.getProperties(), err);
+        if (!interactive && System.out == out) {
+            // Only the commands' output belongs on stdout: whatever else prints on System.out (Event
+            // Admin's and other bundles' own warnings) goes to stderr. Gogo's sessions keep the real
+            // stdout: they were given this.out, and gogo's ThreadIO routes only their threads to it.
+            System.setOut(err);
+        }
+        AsyncConsole console = new AsyncConsole(err);
+        Map<String, Object> props = FrameworkProperties.build(layout, interactive, System.getProperties(), err,
+                console);
         // Held until the JVM ends (interactive runs end in System.exit): a second launch on this
         // storage must refuse before anything of the first is cleaned.
         Path storage = Path.of((String) props.get(Constants.FRAMEWORK_STORAGE)).toAbsolutePath().normalize();
@@ -100,14 +109,14 @@ public final class Main {
             props.put(Constants.FRAMEWORK_STORAGE_CLEAN, "none");
         }
         try {
-            return launchLocked(options, props, layout, interactive);
+            return launchLocked(options, props, layout, interactive, console);
         } finally {
             storageLock.close();
         }
     }
 
     private int launchLocked(LauncherOptions options, Map<String, Object> props, DistributionLayout layout,
-            boolean interactive) throws Exception {
+            boolean interactive, AsyncConsole console) throws Exception {
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
         @SuppressWarnings({"unchecked", "rawtypes"}) // Felix accepts the logger object among the strings
@@ -124,7 +133,15 @@ public final class Main {
         // it is null; with the launcher's loader it finds none and the shell
         // gets a dumb terminal even on a real console.
         Thread.currentThread().setContextClassLoader(null);
-        ConsoleLogEcho.attach(framework.getBundleContext(), err);
+        ConsoleLogEcho.attach(framework.getBundleContext(), console);
+        if (interactive) {
+            // The profile hands the shell's line reader over (launcher:attachprompt $.reader), so that
+            // asynchronous messages are printed above the prompt instead of into it.
+            Hashtable<String, Object> command = new Hashtable<>();
+            command.put("osgi.command.scope", "launcher");
+            command.put("osgi.command.function", new String[] {"attachprompt"});
+            framework.getBundleContext().registerService(Object.class, console, command);
+        }
         BundleInstaller installer = new BundleInstaller(framework.getBundleContext(), err);
         List<Bundle> bundles = installer.installAll(layout.bundleDir());
         framework.start();

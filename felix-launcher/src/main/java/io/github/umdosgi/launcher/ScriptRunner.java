@@ -21,6 +21,9 @@ final class ScriptRunner {
 
     private static final long RETRY_PAUSE_MILLIS = 100;
 
+    /** A failed command is quoted in its error line up to this many characters. */
+    static final int MAX_QUOTED_COMMAND = 80;
+
     private final CommandShell shell;
     private final PrintStream out;
     private final PrintStream err;
@@ -61,7 +64,8 @@ final class ScriptRunner {
                     continue;
                 }
                 if (!stopping.getAsBoolean()) {
-                    err.println("error in \"" + SafeText.field(command) + "\": " + oneLine(e));
+                    // The command is quoted cut: it may hold a request of megabytes.
+                    err.println("error in \"" + SafeText.field(command, MAX_QUOTED_COMMAND) + "\": " + oneLine(e));
                     err.flush();
                 }
                 out.flush();

@@ -9,19 +9,27 @@ import io.github.umdosgi.impl.text.SafeText;
 /**
  * Felix's own log messages, sent to stderr instead of Felix's default stdout so
  * that the output of {@code -c} commands stays clean; escaped ({@link SafeText}),
- * as they quote bundles' names and headers. Stateless beyond its stream.
+ * as they quote bundles' names and headers; in the interactive shell, above
+ * the prompt ({@link AsyncConsole}). Stateless beyond its streams.
  */
 final class StderrLogger extends Logger {
 
     private final PrintStream err;
+    private final AsyncConsole console;
 
     StderrLogger(PrintStream err) {
+        this(err, new AsyncConsole(err));
+    }
+
+    /** @param console where the message lines go: stderr, or above the interactive prompt */
+    StderrLogger(PrintStream err, AsyncConsole console) {
         this.err = err;
+        this.console = console;
     }
 
     @Override
     protected void doLog(int level, String msg, Throwable throwable) {
-        err.println("felix " + levelName(level) + ": " + SafeText.field(msg));
+        console.println("felix " + levelName(level) + ": " + SafeText.field(msg));
         if (throwable != null && level >= LOG_DEBUG) {
             throwable.printStackTrace(err);
         }

@@ -129,6 +129,51 @@ public class LauncherIT {
         assertNothingLeft(r.name());
     }
 
+    // ---- 1b. -c for health scripts: stdout is only the commands' output, the exit status follows umd:health
+
+    @Test
+    public void healthDecidesTheExitStatusAndStdoutHoldsOnlyCommandOutput() throws Exception {
+        Result healthy = runCommands("healthy", "umd:health");
+        assertEquals("no driver FAILED: exit 0\n" + healthy, 0, healthy.exit());
+        assertEquals("stdout is the command's output, nothing else\n" + healthy,
+                List.of("healthy: 1 driver(s), none FAILED"), healthy.outLines());
+
+        Path deploy = Files.createDirectories(work.resolve("deploy-health"));
+        Files.write(deploy.resolve("broken.jar"), BundleJar.named("itest.health.broken")
+                .driverHeader("broken;handler=bin/broken")
+                .entry("bin/broken", "#!/bin/sh\necho 'no such device' >&2\necho 'giving up' >&2\nexit 1\n")
+                .build());
+        // FileInstall installs the bundle asynchronously; the shell's own sleep gives it the time.
+        Result r = finish(start("unhealthy", deploy, "-c", "sleep 2; umd:list; umd:log broken; umd:health; umd:list"));
+        System.out.println("[LauncherIT] unhealthy:\n" + r);
+        assertEquals("a FAILED driver: exit 1\n" + r, 1, r.exit());
+        for (String line : r.outLines()) {
+            assertTrue("stdout holds only umd:list's table and umd:log's lines\n" + r,
+                    line.matches("^NAME\\s+STATE\\s+PIDS.*") || line.matches("^(broken|sample)\\s+(FAILED|IDLE)\\s.*")
+                            || line.equals("no such device") || line.equals("giving up"));
+        }
+        assertEquals("umd:list ran once: the runner stops at umd:health\n" + r, 1,
+                r.outLines().stream().filter(l -> l.startsWith("NAME")).count());
+        assertTrue("the failure's echo went to stderr\n" + r, r.errLines().stream()
+                .anyMatch(l -> l.startsWith("umd-osgi ERROR: driver 'broken' failed to load")));
+        assertTrue("umd:health's one line names the driver and why\n" + r, r.errLines().stream()
+                .anyMatch(l -> l.startsWith("error in \"umd:health\": ") && l.contains("FAILED: broken (")
+                        && l.contains("its last stderr lines: no such device | giving up")));
+        assertNothingLeft(r.name());
+    }
+
+    @Test
+    public void aFailedCommandsErrorLineDoesNotRepeatALongRequest() throws Exception {
+        String request = "x".repeat(100_000); // one argument may hold at most 128 KiB (MAX_ARG_STRLEN)
+        Result r = runCommands("longsend", "umd:send nosuch " + request);
+        assertEquals("exit status\n" + r.exit(), 1, r.exit());
+        List<String> err = r.errLines();
+        assertEquals("one line\n" + err, 1, err.size());
+        assertTrue("cut, not the whole request: " + err.get(0).length() + " chars",
+                err.get(0).length() < 400 && err.get(0).startsWith("error in \"umd:send nosuch xxx"));
+        assertNothingLeft(r.name());
+    }
+
     // ---- 2. bad input: one line on stderr, exit 1, nothing left running
 
     @Test

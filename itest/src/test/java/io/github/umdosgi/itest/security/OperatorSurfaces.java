@@ -87,6 +87,54 @@ final class OperatorSurfaces implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a command that goes on until interrupted ({@code umd:log -f}), as the interactive shell
+     * does: Gogo runs it in a job thread of its own, and Ctrl-C interrupts the foreground job.
+     *
+     * @param command the command line
+     * @param until polled with what the command printed so far; once true, the job is interrupted
+     * @return what the command printed, once it ended
+     * @throws Exception the command failed, or did not end within {@link Waits#NO_HANG} of the interrupt
+     */
+    String runUntilInterrupted(String command, java.util.function.Predicate<String> until) throws Exception {
+        ServiceReference<CommandProcessor> ref = context.getServiceReference(CommandProcessor.class);
+        if (ref == null) {
+            fail("no Gogo CommandProcessor");
+        }
+        CommandProcessor processor = context.getService(ref);
+        // Written by the job's thread, read here: the stream is synchronized.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+             CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), print, print)) {
+            java.util.concurrent.CompletableFuture<Object> done = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return session.execute(command);
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            io.github.umdosgi.itest.Waits.waitFor("output of " + command, io.github.umdosgi.itest.Waits.SOON,
+                    () -> until.test(out.toString(StandardCharsets.UTF_8)) || done.isDone());
+            for (org.apache.felix.service.command.Job job : new java.util.ArrayList<>(session.jobs())) {
+                job.interrupt();
+            }
+            try {
+                done.get(io.github.umdosgi.itest.Waits.NO_HANG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                // The job's thread reports the interrupt (it cancels the command's pipe thread, with an
+                // interrupt): what Ctrl-C does in the shell. Anything else is the command's failure.
+                Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c ? c.getCause()
+                        : e.getCause();
+                if (!(cause instanceof InterruptedException)) {
+                    throw e;
+                }
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
     @Override
     public void close() {
         reader.removeLogListener(listener);

@@ -685,6 +685,17 @@ public final class Driver {
         throw new DriverNotLoadedException(name, current instanceof Starting ? "still starting" : "not loaded");
     }
 
+    /** @return where the settings came from, the handler file and each instance's history */
+    public DriverDetails details() {
+        Phase current = state;
+        LoadRequest last = current.lastLoad();
+        Loaded loaded = current instanceof Loaded l ? l : null;
+        return new DriverDetails(last == null ? null : last.declared(), declaringBundle != null, overrides,
+                loaded == null ? null : loaded.descriptor(),
+                loaded == null ? null : loaded.blob().executable(), loaded == null ? null : loaded.blob().sha256(),
+                loaded == null ? List.of() : loaded.instances().stream().map(HandlerInstance::details).toList());
+    }
+
     /** @return a snapshot for operators, from one read of the state */
     public DriverInfo snapshot() {
         Phase current = state;

@@ -77,6 +77,11 @@ final class HandlerInstance {
     // Killed by an operator or because its caller was interrupted: its restart is not a failure.
     private volatile HandlerProcess exempt;
     private volatile HookRun hookRun;
+    // Written on start (under the lock) and by the exit thread; read by umd:info.
+    private volatile java.time.Instant startedAt;
+    private volatile String lastExit;
+    // The handler an operator killed last, so that its exit is told as such.
+    private volatile HandlerProcess operatorKilled;
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong starts = new AtomicLong();
 
@@ -286,11 +291,14 @@ final class HandlerInstance {
             throw new HandlerStartException(name, "cannot start handler: " + e.getMessage(), e);
         }
         process = started;
+        startedAt = java.time.Instant.now();
         starts.incrementAndGet();
         driver.handlerStarted(this, started);
         long settled = Deadlines.after(services.settleTime());
         // One callback decides how an exit is reported, so that the two reports cannot overwrite each other.
         started.afterExit(exitedAt -> {
+            lastExit = started.describeExit(Duration.ZERO) + (started == operatorKilled ? " by an operator (umd:kill)"
+                    : started.killedByUs() ? " by the manager (timeout, shutdown or protocol breach)" : "");
             if (settleCheck && exitedAt - settled < 0 && !called && !started.killedByUs()) {
                 driver.exitedRightAfterLoad(this, "handler " + started.describeExit(Duration.ZERO)
                         + " right after start" + started.lastStderr(Duration.ofMillis(200)));
@@ -407,6 +415,7 @@ final class HandlerInstance {
         HandlerProcess current = process;
         if (current != null && current.isAlive() && !current.killedByUs()) {
             exempt = current;
+            operatorKilled = current;
             current.kill();
             return true;
         }
@@ -416,6 +425,12 @@ final class HandlerInstance {
     /** The supervisor gave up: kill without the operator's exemption. Any thread. */
     void abort() {
         signal();
+    }
+
+    DriverDetails.Instance details() {
+        InstanceInfo info = snapshot();
+        return new DriverDetails.Instance(index, info.pid(), info.busy(), info.pid().isPresent() ? startedAt : null,
+                lastExit, info.calls(), info.starts());
     }
 
     InstanceInfo snapshot() {

@@ -391,10 +391,17 @@ public class HandlerProcessTest {
     }
 
     @Test
-    void lastStderrNamesTheLastLineAfterADeath() throws Exception {
+    void lastStderrNamesTheLastLinesAfterADeath() throws Exception {
         HandlerProcess p = sh("echo 'starting' >&2; echo '  fatal: cannot open device  ' >&2; exit 2");
         p.onExit().get(10, TimeUnit.SECONDS);
-        assertEquals("; its last stderr line: fatal: cannot open device", p.lastStderr(Duration.ofSeconds(5)));
+        assertEquals("; its last stderr lines: starting | fatal: cannot open device",
+                p.lastStderr(Duration.ofSeconds(5)));
+        HandlerProcess one = sh("echo 'fatal: alone' >&2; exit 2");
+        one.onExit().get(10, TimeUnit.SECONDS);
+        assertEquals("; its last stderr line: fatal: alone", one.lastStderr(Duration.ofSeconds(5)));
+        HandlerProcess many = sh("for i in 1 2 3 4 5; do echo \"line $i\" >&2; done; exit 2");
+        many.onExit().get(10, TimeUnit.SECONDS);
+        assertEquals("; its last stderr lines: line 3 | line 4 | line 5", many.lastStderr(Duration.ofSeconds(5)));
     }
 
     @Test

@@ -88,8 +88,9 @@ class ReplyFormatTest {
         reply[ReplyFormat.MAX_HEX_BYTES - 1] = (byte) 0xcd;
         reply[ReplyFormat.MAX_HEX_BYTES] = (byte) 0xef;
         String shown = ReplyFormat.format(reply);
-        assertTrue(shown.endsWith(" ... (131072 bytes)"), shown.substring(Math.max(0, shown.length() - 40)));
-        String hex = shown.substring(0, shown.indexOf(" ..."));
+        assertTrue(shown.endsWith(" …(" + (131072 - ReplyFormat.MAX_HEX_BYTES) + " more bytes not shown; 131072 bytes in all)"),
+                shown.substring(Math.max(0, shown.length() - 60)));
+        String hex = shown.substring(0, shown.indexOf(" …"));
         String[] bytes = hex.split(" ");
         assertEquals(ReplyFormat.MAX_HEX_BYTES, bytes.length);
         assertEquals("ab", bytes[0]);
@@ -107,5 +108,30 @@ class ReplyFormatTest {
     void printableReturnsNullForBinaryAndTextOtherwise() {
         assertNull(ReplyFormat.printable(new byte[] {1, 2, 3}));
         assertEquals("ok", ReplyFormat.printable(utf8("ok")));
+    }
+
+    @Test
+    void aLongTextReplyIsCutAtTheByteLimitSayingHowMuchWasLeftOut() {
+        String shown = ReplyFormat.format(utf8("a".repeat(1 << 20)), 10);
+        assertEquals("aaaaaaaaaa\n…(1048566 more bytes not shown; 1048576 bytes in all)", shown);
+    }
+
+    @Test
+    void theByteLimitNeverSplitsAUtf8Sequence() {
+        // "ü" is two bytes: a cut after byte 2 would split the second one, so the text stops before it.
+        String shown = ReplyFormat.format(utf8("aüü"), 2);
+        assertEquals("a\n…(4 more bytes not shown; 5 bytes in all)", shown);
+    }
+
+    @Test
+    void notUtf8IsShownAsHexNeverAsReplacementCharacters() {
+        String shown = ReplyFormat.format(new byte[] {'o', 'k', (byte) 0xff, (byte) 0xfe});
+        assertEquals("6f 6b ff fe", shown);
+        assertTrue(!shown.contains("\ufffd"), shown);
+    }
+
+    @Test
+    void aShortReplyIsWholeUnderTheLimit() {
+        assertEquals("hello", ReplyFormat.format(utf8("hello"), ReplyFormat.DEFAULT_MAX_BYTES));
     }
 }

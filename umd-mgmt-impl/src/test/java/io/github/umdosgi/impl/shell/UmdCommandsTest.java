@@ -56,6 +56,7 @@ class UmdCommandsTest {
                         yield reply;
                     }
                     case "kill" -> 1;
+                    case "stderr" -> List.of("plain", HOSTILE).subList(Math.max(0, 2 - (Integer) args[1]), 2);
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }
@@ -101,17 +102,17 @@ class UmdCommandsTest {
     @Test
     void sendPrintsAHostileTextReplyEscapedAndKeepsItsLines() throws Exception {
         byte[] reply = ("line one\nline two \u202eowt\rover").getBytes(StandardCharsets.UTF_8);
-        String shown = commands(reply).send("evil", "x");
+        String shown = commands(reply).send(false, "", "4096", "evil", "x");
         assertEquals("line one\nline two \\u202eowt\\rover", shown);
         // Control bytes make it hex, as before.
         assertEquals("1b 5b 32 4a", commands((ESC + "[2J").getBytes(StandardCharsets.UTF_8))
-                .send("evil", "x"));
+                .send(false, "", "4096", "evil", "x"));
     }
 
     @Test
     void aFailingCommandsMessageIsEscapedAndPrintsUnderTheOriginalType() {
         UmdCommands commands = commands(new byte[0]);
-        CommandFailedException failed = assertThrows(CommandFailedException.class, () -> commands.send("boom", "x"));
+        CommandFailedException failed = assertThrows(CommandFailedException.class, () -> commands.send(false, "", "4096", "boom", "x"));
         assertInert(failed.getMessage());
         assertInert(failed.toString());
         assertEquals("io.github.umdosgi.api.HandlerStartException: driver 'boom': post-start hook failed: "
@@ -129,5 +130,108 @@ class UmdCommandsTest {
     void killEchoesTheNameEscaped() throws Exception {
         assertEquals("sent SIGKILL to 1 handler process(es) of driver 'a\\rb'",
                 commands(new byte[0]).kill("a\rb"));
+    }
+
+    @Test
+    void wrongOperandCountsGiveAOneLineUsage() {
+        UmdCommands commands = commands(new byte[0]);
+        CommandFailedException none = assertThrows(CommandFailedException.class, () -> commands.info());
+        assertEquals("usage: umd:info NAME (got no operand; see 'help umd:info')", none.getMessage());
+        CommandFailedException two = assertThrows(CommandFailedException.class, () -> commands.kill("a", "b"));
+        assertEquals("usage: umd:kill NAME (got 2 operand(s); see 'help umd:kill')", two.getMessage());
+        CommandFailedException option = assertThrows(CommandFailedException.class,
+                () -> commands.send(false, "", "4096", "-z", "evil"));
+        assertTrue(option.getMessage().startsWith("usage: umd:send [-x] [-f FILE] [-m BYTES] NAME [TEXT...]"
+                + " (got unknown option -z"), option.getMessage());
+        CommandFailedException extra = assertThrows(CommandFailedException.class, () -> commands.list("x"));
+        assertTrue(extra.getMessage().startsWith("usage: umd:list "), extra.getMessage());
+        assertEquals(1, extra.getMessage().lines().count());
+    }
+
+    @Test
+    void hexInputIsParsedAndBadHexIsNamedWithoutQuotingTheRequest() throws Exception {
+        assertEquals(List.of((byte) 0, (byte) 0xff, (byte) 0x10), bytes(UmdCommands.RequestInput.hex("00 ff\t10")));
+        IllegalArgumentException odd = assertThrows(IllegalArgumentException.class,
+                () -> UmdCommands.RequestInput.hex("abc"));
+        assertEquals("-x: the request is not hex: an odd number of digits (3)", odd.getMessage());
+        String big = "ab".repeat(1 << 20) + "zz";
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> UmdCommands.RequestInput.hex(big));
+        assertEquals("-x: the request is not hex: 'z' at digit " + (2 << 20), bad.getMessage());
+        CommandFailedException fromCommand = assertThrows(CommandFailedException.class,
+                () -> commands(new byte[0]).send(true, "", "4096", "evil", big));
+        assertTrue(fromCommand.getMessage().length() < 100, "the error does not repeat the request");
+    }
+
+    @Test
+    void fileInputSendsTheFilesBytes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("req.bin");
+        java.nio.file.Files.write(file, new byte[] {1, 2, (byte) 0xff});
+        assertEquals(List.of((byte) 1, (byte) 2, (byte) 0xff),
+                bytes(UmdCommands.RequestInput.bytes(false, file.toString(), "", "u")));
+        assertThrows(IllegalArgumentException.class,
+                () -> UmdCommands.RequestInput.bytes(false, dir.resolve("missing").toString(), "", "u"));
+        assertThrows(IllegalArgumentException.class,
+                () -> UmdCommands.RequestInput.bytes(false, file.toString(), "more text", "u"));
+    }
+
+    @Test
+    void textThatHasNoUtf8FormIsRefusedNotSentAsQuestionMarks() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> UmdCommands.RequestInput.utf8("a\ud800b"));
+        assertTrue(e.getMessage().contains("-x or -f"), e.getMessage());
+    }
+
+    @Test
+    void theReplyIsCutAtMaxBytes() throws Exception {
+        String shown = commands("0123456789".getBytes(StandardCharsets.UTF_8)).send(false, "", "4", "evil", "x");
+        assertEquals("0123\n…(6 more bytes not shown; 10 bytes in all)", shown);
+        assertThrows(CommandFailedException.class,
+                () -> commands(new byte[0]).send(false, "", "0", "evil", "x"));
+    }
+
+    @Test
+    void healthFailsNamingTheFailedDriverAndWhy() {
+        CommandFailedException e = assertThrows(CommandFailedException.class,
+                () -> commands(new byte[0]).health());
+        assertInert(e.getMessage());
+        assertTrue(e.getMessage().startsWith("1 of 1 drivers FAILED: evil (handler exited with status 3;"),
+                e.getMessage());
+    }
+
+    @Test
+    void logPrintsTheRawLinesEscaped() throws Exception {
+        String shown = commands(new byte[0]).log("20", false, "evil");
+        assertInert(shown);
+        assertEquals("plain\n\\e[2J\\e]0;owned\\x07\\rOK\\u009b31m\\u202e", shown);
+        assertEquals("\\e[2J\\e]0;owned\\x07\\rOK\\u009b31m\\u202e", commands(new byte[0]).log("1", false, "evil"));
+        assertThrows(CommandFailedException.class, () -> commands(new byte[0]).log("x", false, "evil"));
+    }
+
+    @Test
+    void followEndsOnInterruptAndPrintsNewLinesEscaped() throws Exception {
+        io.github.umdosgi.impl.process.StderrTail tail = new io.github.umdosgi.impl.process.StderrTail();
+        tail.add("old");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Thread follower = new Thread(() -> UmdCommands.follow(tail, 5, out));
+        follower.start();
+        tail.add("new " + ESC + "[2J");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!bytes.toString(StandardCharsets.UTF_8).contains("new") && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        follower.interrupt();
+        follower.join(5000);
+        assertFalse(follower.isAlive(), "an interrupt (Ctrl-C) ends the follow");
+        assertEquals("old\nnew \\e[2J\n", bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    private static List<Byte> bytes(byte[] b) {
+        List<Byte> out = new java.util.ArrayList<>();
+        for (byte x : b) {
+            out.add(x);
+        }
+        return out;
     }
 }
