@@ -168,7 +168,8 @@ public class ConfigAdminIT extends UmdTestSupport {
         }, r -> r != null && r.length > 0);
         Object commands = bundleContext.getService(refs[0]);
         try {
-            return (String) commands.getClass().getMethod("info", String.class).invoke(commands, driver);
+            return (String) commands.getClass().getMethod("info", String[].class)
+                    .invoke(commands, (Object) new String[] {driver});
         } finally {
             bundleContext.ungetService(refs[0]);
         }

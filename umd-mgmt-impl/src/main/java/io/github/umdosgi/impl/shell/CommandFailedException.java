@@ -13,12 +13,15 @@ public final class CommandFailedException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final String originalType;
+    // A usage error is its own whole line: printed without a class name.
+    private final boolean usage;
 
     /** @param failure what the command threw */
     CommandFailedException(Exception failure) {
         super(SafeText.field(failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName()));
         // A class name is no safer than a message: the JVM allows control characters in it.
         this.originalType = SafeText.field(failure.getClass().getName(), UmdCommands.MAX_NAME);
+        this.usage = failure instanceof UsageException;
         setStackTrace(failure.getStackTrace());
     }
 
@@ -29,6 +32,6 @@ public final class CommandFailedException extends Exception {
 
     @Override
     public String toString() {
-        return originalType + ": " + getMessage();
+        return usage ? getMessage() : originalType + ": " + getMessage();
     }
 }

@@ -330,13 +330,13 @@ public final class UmdCommands {
         return given;
     }
 
-    static IllegalArgumentException usage(String usage, String[] given) {
+    static UsageException usage(String usage, String[] given) {
         int n = given == null ? 0 : given.length;
         String what = n == 0 ? "no operand" : n + " operand(s)";
         if (n > 0 && given[0] != null && given[0].startsWith("-")) {
             what = "unknown option " + SafeText.field(given[0], MAX_QUOTED);
         }
-        return new IllegalArgumentException("usage: " + usage + " (got " + what + "; see 'help " + usage.split(" ")[0]
+        return new UsageException("usage: " + usage + " (got " + what + "; see 'help " + usage.split(" ")[0]
                 + "')");
     }
 
@@ -381,7 +381,7 @@ public final class UmdCommands {
         static byte[] bytes(boolean hex, String file, String words, String usage) throws IOException {
             if (!file.isEmpty()) {
                 if (hex || !words.isEmpty()) {
-                    throw new IllegalArgumentException("usage: " + usage + " (-f takes the request from the file:"
+                    throw new UsageException("usage: " + usage + " (-f takes the request from the file:"
                             + " give no TEXT and no -x with it)");
                 }
                 Path path = Path.of(file);

@@ -137,6 +137,7 @@ class UmdCommandsTest {
         UmdCommands commands = commands(new byte[0]);
         CommandFailedException none = assertThrows(CommandFailedException.class, () -> commands.info());
         assertEquals("usage: umd:info NAME (got no operand; see 'help umd:info')", none.getMessage());
+        assertEquals(none.getMessage(), none.toString(), "the shell prints the usage line alone");
         CommandFailedException two = assertThrows(CommandFailedException.class, () -> commands.kill("a", "b"));
         assertEquals("usage: umd:kill NAME (got 2 operand(s); see 'help umd:kill')", two.getMessage());
         CommandFailedException option = assertThrows(CommandFailedException.class,
