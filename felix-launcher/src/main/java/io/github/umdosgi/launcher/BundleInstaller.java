@@ -56,13 +56,20 @@ final class BundleInstaller {
     static final Set<String> SHELL_BUNDLES = Set.of("org.apache.felix.gogo.jline", "org.apache.felix.gogo.shell");
 
     /**
-     * Starts each bundle but fragments (which cannot be started), shells last;
-     * returns how many failed.
+     * The service an SLF4J provider bundle offers through the service loader mediator. Such
+     * bundles start first: SLF4J picks its provider once, when the first bundle that logs through
+     * it (Jetty) starts, and without one it logs nothing and says so on stderr.
+     */
+    static final String SLF4J_PROVIDER = "org.slf4j.spi.SLF4JServiceProvider";
+
+    /**
+     * Starts each bundle but fragments (which cannot be started), logging
+     * providers first, shells last; returns how many failed.
      */
     int startAll(List<Bundle> bundles) {
         List<Bundle> ordered = new ArrayList<>(bundles);
         // stable sort: install order is kept within each group
-        ordered.sort(Comparator.comparing(b -> SHELL_BUNDLES.contains(b.getSymbolicName())));
+        ordered.sort(Comparator.comparingInt(BundleInstaller::startGroup));
         int failures = 0;
         for (Bundle bundle : ordered) {
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
@@ -76,6 +83,17 @@ final class BundleInstaller {
             }
         }
         return failures;
+    }
+
+    /** 0: logging providers, 1: the rest, 2: shells. */
+    private static int startGroup(Bundle b) {
+        if (SHELL_BUNDLES.contains(b.getSymbolicName())) {
+            return 2;
+        }
+        String provides = b.getHeaders().get(Constants.PROVIDE_CAPABILITY);
+        boolean loggingProvider = provides != null && provides.contains("osgi.serviceloader")
+                && provides.contains(SLF4J_PROVIDER);
+        return loggingProvider ? 0 : 1;
     }
 
     private void warn(String what, Exception e) {

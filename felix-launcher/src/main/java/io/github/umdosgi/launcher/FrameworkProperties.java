@@ -13,7 +13,15 @@ final class FrameworkProperties {
 
     /** System properties with these prefixes are copied into the framework configuration. */
     static final List<String> PASS_THROUGH_PREFIXES =
-            List.of("felix.", "org.osgi.", "gosh.", "io.github.umdosgi.");
+            List.of("felix.", "org.osgi.", "gosh.", "io.github.umdosgi.", "org.apache.felix.http.",
+                    "org.apache.felix.https.");
+
+    /** Jetty's listen address: the Web Console is for the operator on this machine unless told otherwise. */
+    static final String HTTP_HOST = "org.apache.felix.http.host";
+    static final String DEFAULT_HTTP_HOST = "127.0.0.1";
+    /** Jetty's HTTP port. */
+    static final String HTTP_PORT = "org.osgi.service.http.port";
+    static final String DEFAULT_HTTP_PORT = "8080";
 
     /** Makes gogo.jline's activator source the profile only, without a shell of its own. */
     static final String NON_INTERACTIVE_GOSH_ARGS = "--nointeractive";
@@ -40,6 +48,9 @@ final class FrameworkProperties {
         // Its write-back also raced its own reading, delivering a configuration without properties.
         props.put("felix.fileinstall.enableConfigSave", "false");
         props.put("gosh.home", layout.confDir().toString());
+        // Jetty's own default is every address; a -D of the same name below overrides these.
+        props.put(HTTP_HOST, DEFAULT_HTTP_HOST);
+        props.put(HTTP_PORT, DEFAULT_HTTP_PORT);
         for (String name : system.stringPropertyNames()) {
             if (PASS_THROUGH_PREFIXES.stream().anyMatch(name::startsWith)) {
                 props.put(name, system.getProperty(name));

@@ -18,8 +18,11 @@ public final class LauncherOptions {
                                      commands are separated by ';' or newlines and -c may
                                      be repeated; stops at the first failing command
               -Dname=value           set a system property; names starting with felix.,
-                                     org.osgi., gosh. or io.github.umdosgi. also become
-                                     framework properties
+                                     org.osgi., gosh., io.github.umdosgi. or
+                                     org.apache.felix.http(s). also become framework
+                                     properties (the Web Console's address, for example:
+                                     -Dorg.apache.felix.http.host=127.0.0.1
+                                     -Dorg.osgi.service.http.port=8080, the defaults)
               -h, --help             show this help
 
             Exit status: 0 on a normal stop or when every command succeeded,

@@ -41,6 +41,17 @@ class FrameworkPropertiesTest {
     }
 
     @Test
+    void webConsoleListensOnLoopbackPort8080UnlessTold() {
+        Map<String, Object> p = FrameworkProperties.build(layout, true, system(), System.err);
+        assertEquals("127.0.0.1", p.get("org.apache.felix.http.host"));
+        assertEquals("8080", p.get("org.osgi.service.http.port"));
+        Map<String, Object> told = FrameworkProperties.build(layout, true,
+                system("org.apache.felix.http.host", "192.0.2.7", "org.osgi.service.http.port", "9090"), System.err);
+        assertEquals("192.0.2.7", told.get("org.apache.felix.http.host"));
+        assertEquals("9090", told.get("org.osgi.service.http.port"));
+    }
+
+    @Test
     void nonInteractiveModeAlwaysKeepsGogoJlineFromStartingAShell() {
         Properties sys = system("gosh.args", "--login");
         assertEquals("--login", FrameworkProperties.build(layout, true, sys, System.err).get("gosh.args"));

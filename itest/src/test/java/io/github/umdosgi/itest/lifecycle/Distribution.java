@@ -17,7 +17,7 @@ import io.github.umdosgi.testkit.TestFiles;
  * The product distribution the lifecycle tests start as a separate process,
  * and the fresh working directories they run it in. Stateless.
  */
-final class Distribution {
+public final class Distribution {
 
     private Distribution() {
     }
@@ -26,7 +26,7 @@ final class Distribution {
      * @param test the test class, named in the skip message
      * @return the distribution's start script; the test is skipped when it is not built
      */
-    static Path launcher(Class<?> test) {
+    public static Path launcher(Class<?> test) {
         String configured = System.getProperty("itest.launcher");
         assumeTrue("system property itest.launcher not set: run through Maven failsafe", configured != null);
         Path launcher = Paths.get(configured).toAbsolutePath().normalize();
@@ -41,7 +41,7 @@ final class Distribution {
      * @return that directory, emptied and created
      * @throws IOException it cannot be prepared
      */
-    static Path freshWork(String... names) throws IOException {
+    public static Path freshWork(String... names) throws IOException {
         Path work = Paths.get(System.getProperty("itest.work"), names).toAbsolutePath().normalize();
         TestFiles.deleteTree(work);
         Files.createDirectories(work);
@@ -66,7 +66,7 @@ final class Distribution {
     }
 
     /** The java process of a launch: bin/umd-osgi execs java, so normally the script's own pid. */
-    static ProcessHandle javaOf(Process p) {
+    public static ProcessHandle javaOf(Process p) {
         return Waits.waitFor("the java process of launcher " + p.pid(), Duration.ofSeconds(10), () -> {
             Stream<ProcessHandle> candidates = Stream.concat(Stream.of(p.toHandle()), p.descendants());
             Optional<ProcessHandle> java = candidates

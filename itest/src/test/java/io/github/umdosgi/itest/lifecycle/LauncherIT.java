@@ -474,7 +474,10 @@ public class LauncherIT {
                 "-Dio.github.umdosgi.root=" + root,
                 "-Dorg.osgi.framework.storage=" + cache,
                 "-Dfelix.fileinstall.dir=" + dir,
-                "-Dfelix.fileinstall.poll=200"));
+                "-Dfelix.fileinstall.poll=200",
+                // The Web Console on a port of its own: two runs (here, or another checkout's) on the
+                // default 8080 would print Jetty's bind failure on stderr, which these tests read.
+                "-Dorg.osgi.service.http.port=0"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(work.toFile())
@@ -485,7 +488,7 @@ public class LauncherIT {
         pb.environment().put("JAVA_OPTS", "-Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         Process p = pb.start();
         launched.add(p);
-        System.out.println("[LauncherIT] " + name + ": pid " + p.pid() + " " + command.subList(5, command.size())
+        System.out.println("[LauncherIT] " + name + ": pid " + p.pid() + " " + command.subList(6, command.size())
                 + (stdin.file() != null ? " < " + stdin.file() : " < pipe"));
         return new Run(name, p, root);
     }
