@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.io.ByteArrayInputStream;
@@ -49,7 +50,7 @@ public class HealthCheckIT extends FaultTestSupport {
     @Override
     @Configuration
     public Option[] config() {
-        return options(options(super.config()),
+        return options(composite(super.config()),
                 // Felix Health Checks, as in the distribution (slf4j comes from the system bundle here).
                 bundle(bundleUrl("org.osgi.service.servlet")),
                 bundle(bundleUrl("org.apache.felix.http.servlet-api")),
