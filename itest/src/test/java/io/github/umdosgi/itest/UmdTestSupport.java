@@ -141,7 +141,7 @@ public abstract class UmdTestSupport {
     }
 
     /** {@code file:} URL of a jar Maven copied into target/bundles (versions stripped). */
-    static String bundleUrl(String artifactId) {
+    protected static String bundleUrl(String artifactId) {
         File jar = new File(requiredSystemProperty("itest.bundles"), artifactId + ".jar");
         if (!jar.isFile()) {
             throw new IllegalStateException("missing " + jar + ": run through Maven (mvn -pl itest verify)");

@@ -35,6 +35,7 @@ import io.github.umdosgi.impl.driver.Phase.Loaded;
 import io.github.umdosgi.impl.driver.Phase.NotLoaded;
 import io.github.umdosgi.impl.driver.Phase.Starting;
 import io.github.umdosgi.impl.frame.ReplyTarget;
+import io.github.umdosgi.impl.metrics.DriverMetrics;
 import io.github.umdosgi.impl.process.HandlerProcess;
 import io.github.umdosgi.impl.process.StderrTail;
 
@@ -55,8 +56,9 @@ import io.github.umdosgi.impl.process.StderrTail;
  * order: the driver's lock before an instance's; a thread holding an
  * instance's lock only ever tries the driver's ({@link #giveUp}).
  * {@link #declaringBundle} is volatile and written under the lock by the
- * extender's thread. Counters live in {@link DriverStats}, log lines and
- * events in {@link DriverReports}.
+ * extender's thread. Counters live in {@link DriverStats}, metrics (lock
+ * free, written by the calling threads) in {@link DriverMetrics}, log lines
+ * and events in {@link DriverReports}.
  */
 public final class Driver {
 
@@ -73,6 +75,7 @@ public final class Driver {
     private final DriverServices services;
     private final DriverReports reports;
     private final DriverStats stats = new DriverStats();
+    private final DriverMetrics metrics = new DriverMetrics();
 
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Phase state = new NotLoaded(null);
@@ -245,36 +248,47 @@ public final class Driver {
      */
     public ByteBuffer call(ByteBuffer request, ReplyTarget target, Duration timeout) throws UmdException {
         long began = System.nanoTime();
-        for (;;) {
-            Loaded current = awaitLoaded(timeout, began);
-            DriverDescriptor descriptor = current.descriptor();
-            if (request.remaining() > descriptor.maxMessageSize()) {
-                stats.failed(null);
-                throw new MessageTooLargeException(name, "request of " + request.remaining()
-                        + " bytes exceeds the maximum message size of " + descriptor.maxMessageSize());
-            }
-            long deadline = began + Deadlines.nanos(timeout != null ? timeout : descriptor.callTimeout());
-            HandlerInstance instance = acquireInstance(current.instances(), deadline);
-            try {
-                ByteBuffer reply = instance.sendRecv(request, target, deadline);
-                current.restarts().succeeded();
-                stats.succeeded();
-                request.position(request.limit());
-                return reply;
-            } catch (HandlerInstance.Superseded nothingSent) {
-                // Closed by a reload or unload before the request went out: that teardown holds the
-                // lock, so wait for it to end, then look at the state again.
-                instance.release();
-                instance = null;
-                awaitLock(deadline);
-            } catch (UmdException e) {
-                stats.failed(stripPrefix(e.getMessage()));
-                throw e;
-            } finally {
-                if (instance != null) {
+        // The instance whose handler failed the call, for the metrics; -1 while none was reached.
+        int failedOn = -1;
+        try {
+            for (;;) {
+                Loaded current = awaitLoaded(timeout, began);
+                DriverDescriptor descriptor = current.descriptor();
+                if (request.remaining() > descriptor.maxMessageSize()) {
+                    stats.failed(null);
+                    throw new MessageTooLargeException(name, "request of " + request.remaining()
+                            + " bytes exceeds the maximum message size of " + descriptor.maxMessageSize());
+                }
+                long deadline = began + Deadlines.nanos(timeout != null ? timeout : descriptor.callTimeout());
+                HandlerInstance instance = acquireInstance(current.instances(), deadline);
+                try {
+                    int sent = request.remaining();
+                    ByteBuffer reply = instance.sendRecv(request, target, deadline);
+                    current.restarts().succeeded();
+                    stats.succeeded();
+                    metrics.instance(instance.index()).succeeded(System.nanoTime() - began, sent,
+                            target.length(reply));
+                    request.position(request.limit());
+                    return reply;
+                } catch (HandlerInstance.Superseded nothingSent) {
+                    // Closed by a reload or unload before the request went out: that teardown holds the
+                    // lock, so wait for it to end, then look at the state again.
                     instance.release();
+                    instance = null;
+                    awaitLock(deadline);
+                } catch (UmdException e) {
+                    stats.failed(stripPrefix(e.getMessage()));
+                    failedOn = instance.index();
+                    throw e;
+                } finally {
+                    if (instance != null) {
+                        instance.release();
+                    }
                 }
             }
+        } catch (UmdException e) {
+            (failedOn < 0 ? metrics.outside() : metrics.instance(failedOn)).failed(System.nanoTime() - began, e);
+            throw e;
         }
     }
 
@@ -562,6 +576,7 @@ public final class Driver {
 
     void handlerStarted(HandlerInstance instance, HandlerProcess process) {
         stats.started();
+        metrics.instance(instance.index()).started();
         reports.handlerStarted(bundle(), instance.index(), process);
     }
 
@@ -694,6 +709,21 @@ public final class Driver {
                 loaded == null ? null : loaded.descriptor(),
                 loaded == null ? null : loaded.blob().executable(), loaded == null ? null : loaded.blob().sha256(),
                 loaded == null ? List.of() : loaded.instances().stream().map(HandlerInstance::details).toList());
+    }
+
+    /** @return the call metrics, counted since the manager first knew this driver */
+    public DriverMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * For health checks: restarts the restart policy counted within its
+     * period, up to now, for the current load.
+     *
+     * @return the count, 0 when the driver is not loaded
+     */
+    public int recentRestarts() {
+        return state instanceof Loaded loaded ? loaded.restarts().recent(System.nanoTime()) : 0;
     }
 
     /** @return a snapshot for operators, from one read of the state */

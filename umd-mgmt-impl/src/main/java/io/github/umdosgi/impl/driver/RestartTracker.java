@@ -51,6 +51,15 @@ final class RestartTracker {
         return Math.min(backoff, max);
     }
 
+    /**
+     * @param now {@link System#nanoTime()}
+     * @return the restarts admitted within the policy's period before {@code now}
+     */
+    synchronized int recent(long now) {
+        long windowStart = now - Deadlines.nanos(policy.period());
+        return (int) recent.stream().filter(at -> at - windowStart >= 0).count();
+    }
+
     /** A call succeeded: the next restart is a first one again, without backoff. */
     synchronized void succeeded() {
         consecutive = 0;

@@ -41,11 +41,31 @@ public interface ReplyTarget {
     }
 
     /**
+     * For metrics: how many payload bytes a filled buffer holds.
+     *
+     * @param filled the buffer this target gave and the reader filled, position after its last byte
+     * @return the reply's payload length
+     */
+    default int length(ByteBuffer filled) {
+        return filled.position();
+    }
+
+    /**
      * @param reply the caller's buffer; its position and limit are left alone
      * @return a target that fills {@code reply} from its position
      */
     static ReplyTarget into(ByteBuffer reply) {
-        return length -> length > reply.remaining() ? null
-                : reply.duplicate().limit(reply.position() + length);
+        int start = reply.position();
+        return new ReplyTarget() {
+            @Override
+            public ByteBuffer forLength(int length) {
+                return length > reply.remaining() ? null : reply.duplicate().limit(reply.position() + length);
+            }
+
+            @Override
+            public int length(ByteBuffer filled) {
+                return filled.position() - start;
+            }
+        };
     }
 }

@@ -1,6 +1,7 @@
 package io.github.umdosgi.impl.manager;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,6 +40,7 @@ import io.github.umdosgi.impl.driver.DriverRegistry;
 import io.github.umdosgi.impl.driver.DriverServices;
 import io.github.umdosgi.impl.driver.Watchdog;
 import io.github.umdosgi.impl.extender.DriverExtender;
+import io.github.umdosgi.impl.jmx.DriverMBeans;
 import io.github.umdosgi.impl.process.LaunchShim;
 import io.github.umdosgi.impl.sandbox.Cgroups;
 import io.github.umdosgi.impl.sandbox.SandboxHost;
@@ -81,6 +83,7 @@ public final class UmdManagerComponent implements ManagedDrivers, DriverConfigur
     private Cgroups cgroups;
     private DriverRegistry registry;
     private DriverExtender extender;
+    private DriverMBeans mbeans;
     // Held from activate to deactivate: another manager's sweep must spare this one's directories.
     private RootClaim rootClaim;
     private final SynchronousBundleListener stopListener = this::bundleChanged;
@@ -124,7 +127,11 @@ public final class UmdManagerComponent implements ManagedDrivers, DriverConfigur
             logger.warn("no launch shim for this machine: handler trees are found through descendants only{}",
                     processes.spawner().guarded() ? "" : ", and handlers that ignore end of stdin may outlive a killed JVM");
         }
+        // Each driver's MBeans follow its loads; they are told first, the Event Admin after.
+        mbeans = new DriverMBeans(ManagementFactory.getPlatformMBeanServer(), name -> registry.find(name),
+                message -> logger.warn(message));
         DriverEvents publisher = event -> {
+            mbeans.publish(event);
             DriverEvents sink = events;
             if (sink != null) {
                 sink.publish(event);
@@ -154,6 +161,7 @@ public final class UmdManagerComponent implements ManagedDrivers, DriverConfigur
         extender.close();
         context.removeBundleListener(stopListener);
         registry.unloadAll();
+        mbeans.close();
         watchdog.close();
         processes.close();
         cgroups.close();
