@@ -24,6 +24,9 @@ import io.github.umdosgi.impl.blob.HandlerTree;
  */
 public final class JavaHandlerCommand implements HandlerCommand {
 
+    /** The system property naming the main class for the handler kit; the kit's {@code JavaHandler.CLASS_PROPERTY}. */
+    static final String HANDLER_CLASS_PROPERTY = "io.github.umdosgi.handler";
+
     /** Where the archive is inside the sandbox. */
     static final String ARCHIVE_INSIDE = "/cds/handler.jsa";
 
@@ -52,6 +55,8 @@ public final class JavaHandlerCommand implements HandlerCommand {
             words.add("-XX:SharedArchiveFile=" + ARCHIVE_INSIDE);
         }
         words.addAll(options);
+        // Tells the handler kit's inherited main which class the header named (see the kit's JavaHandler).
+        words.add("-D" + HANDLER_CLASS_PROPERTY + "=" + mainClass);
         words.addAll(List.of("-cp", classPath(tree, confined ? Path.of("../umd", tree.folder()) : tree.root()),
                 mainClass));
         return words;
