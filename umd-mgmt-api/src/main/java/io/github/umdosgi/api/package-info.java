@@ -17,9 +17,16 @@
  * <p>This package holds only interfaces, value types, constants and
  * exceptions. The implementation bundle exports nothing.
  *
- * <p>Added in 2.1: {@link io.github.umdosgi.api.UmdAdmin#stderr(String, int)},
- * a driver's recent handler stderr lines (a minor version: {@code UmdAdmin}
- * is implemented by the provider only).
+ * <p>Added in 2.1 (compatible, hence a minor version):
+ * <ul>
+ * <li>{@link io.github.umdosgi.api.UmdAdmin#stderr(String, int)}, a driver's
+ * recent handler stderr lines ({@code UmdAdmin} is implemented by the
+ * provider only);
+ * <li>handler trees, Java handlers and a reuse limit per handler process in
+ * {@link io.github.umdosgi.api.DriverDescriptor} ({@code tree()},
+ * {@code treeSha256()}, {@code javaMain()}, {@code jvmOptions()},
+ * {@code maxCalls()}, their builder methods and {@code javaBuilder}).
+ * </ul>
  *
  * <p>Changed in 2.0 since 1.1 (incompatible, hence the major version):
  * <ul>
