@@ -102,6 +102,7 @@ final class Pass {
             case "tput" -> new ThroughputSection(bench);
             case "start" -> new StartSection(bench);
             case "scale" -> new ScaleSection(bench);
+            case "java" -> new JavaStartSection(bench);
             default -> throw new IllegalStateException(name);
         };
     }

@@ -291,6 +291,10 @@ final class Report {
                 {"start.c.spawn", "C posix_spawn + first reply"},
                 {"start.c.spawn_setpriv", "C posix_spawn via setpriv + first reply"},
                 {"start.c.spawn_static_guard", "C posix_spawn via static pdeathsig-exec + reply"},
+                {"start.javah.appcds", "Java handler (kit), sandbox, kill -> reply, AppCDS"},
+                {"start.javah.cds_default", "  with the JDK's default CDS archive only"},
+                {"start.javah.xshare_off", "  with -Xshare:off"},
+                {"start.javah.c_sandbox", "  C echo handler, sandbox, in the same turns"},
                 {"cost.sha256", "step: SHA-256 of the handler file (Java)"},
                 {"cost.extract_deflated", "step: extract the handler, deflated entry"},
                 {"cost.extract_stored", "step: extract the handler, stored entry"},
@@ -328,6 +332,9 @@ final class Report {
                 {"start.umd.restart", "start.java.pb", "ratio umd restart / plain ProcessBuilder"},
                 {"start.umd.restart", "start.java.pb_like_manager", "ratio umd restart / PB like the manager"},
                 {"start.java.pb", "start.c.spawn", "ratio plain ProcessBuilder / C posix_spawn"},
+                {"start.javah.appcds", "start.javah.xshare_off", "ratio Java handler AppCDS / -Xshare:off"},
+                {"start.javah.appcds", "start.javah.cds_default", "ratio Java handler AppCDS / default CDS"},
+                {"start.javah.appcds", "start.javah.c_sandbox", "ratio Java handler AppCDS / C handler"},
         };
         for (String[] row : ratios) {
             out.printf(Locale.ROOT, "%-52s", row[2]);

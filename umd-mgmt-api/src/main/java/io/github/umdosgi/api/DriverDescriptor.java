@@ -21,6 +21,12 @@ import java.util.regex.Pattern;
  * instances (1 to {@link #MAX_INSTANCES}); the restart policy; the JVM
  * environment variables passed on (an allowlist; none by default); a launch
  * wrapper put before the handler's path; and the {@link Sandbox}.
+ *
+ * <p>Since 2.1: a handler tree (a folder of the bundle extracted with the
+ * handler, read-only in the sandbox, with one SHA-256 over all its files, see
+ * {@link #tree()}), Java handlers (a class of the tree's jars run by the
+ * framework's own JVM, see {@link #javaMain()}) and a reuse limit per handler
+ * process ({@link #maxCalls()}).
  */
 public final class DriverDescriptor {
 
@@ -48,6 +54,15 @@ public final class DriverDescriptor {
     private final List<String> environment;
     private final List<String> wrapper;
     private final Sandbox sandbox;
+    private final Optional<String> tree;
+    private final Optional<String> treeSha256;
+    private final Optional<String> javaMain;
+    private final List<String> jvmOptions;
+    private final long maxCalls;
+
+    private static final Pattern CLASS_NAME = Pattern.compile(
+            "[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
+    private static final Pattern JVM_OPTION = Pattern.compile("-(X|D)[^\\s\\x00]+");
 
     private DriverDescriptor(Builder b) {
         name = Objects.requireNonNull(b.name, "name");
@@ -60,6 +75,10 @@ public final class DriverDescriptor {
         wrapper = List.copyOf(b.wrapper);
         maxMessageSize = b.maxMessageSize;
         instances = b.instances;
+        tree = Optional.ofNullable(b.tree);
+        javaMain = Optional.ofNullable(b.javaMain);
+        jvmOptions = List.copyOf(b.jvmOptions);
+        maxCalls = b.maxCalls;
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("invalid driver name '" + name
                     + "': use 1 to 64 of [A-Za-z0-9._-], starting with a letter or digit");
@@ -69,6 +88,12 @@ public final class DriverDescriptor {
             throw new IllegalArgumentException("invalid sha256 for driver '" + name + "': expected 64 hex digits");
         }
         sha256 = Optional.ofNullable(b.sha256).map(s -> s.toLowerCase(java.util.Locale.ROOT));
+        checkTree(name, handler, b);
+        treeSha256 = Optional.ofNullable(b.treeSha256).map(s -> s.toLowerCase(java.util.Locale.ROOT));
+        if (maxCalls < 0) {
+            throw new IllegalArgumentException("maxCalls of driver '" + name + "' must be 0 (no limit) or positive: "
+                    + maxCalls);
+        }
         if (callTimeout.isNegative() || callTimeout.isZero()) {
             throw new IllegalArgumentException("callTimeout of driver '" + name + "' must be positive: " + callTimeout);
         }
@@ -141,6 +166,11 @@ public final class DriverDescriptor {
         b.environment = environment;
         b.wrapper = wrapper;
         b.sandbox = sandbox;
+        b.tree = tree.orElse(null);
+        b.treeSha256 = treeSha256.orElse(null);
+        b.javaMain = javaMain.orElse(null);
+        b.jvmOptions = jvmOptions;
+        b.maxCalls = maxCalls;
         return b;
     }
 
@@ -199,19 +229,65 @@ public final class DriverDescriptor {
         return sandbox;
     }
 
+    /**
+     * @return the folder of the bundle extracted with the handler (relative, no {@code ..}), if any:
+     *         every file under it, read-only, at {@code /umd/<folder>} in the sandbox; a handler inside
+     *         it runs by its real path there, {@code /umd/<handler>}
+     * @since 2.1
+     */
+    public Optional<String> tree() {
+        return tree;
+    }
+
+    /**
+     * @return the expected SHA-256 of the tree, lower-case hex, if declared: the SHA-256 of the lines
+     *         {@code <sha256 of the file>  <path relative to the tree>\n} of every file, sorted by path
+     *         (what {@code sha256sum} prints for the sorted file list, piped into {@code sha256sum})
+     * @since 2.1
+     */
+    public Optional<String> treeSha256() {
+        return treeSha256;
+    }
+
+    /**
+     * @return the class whose {@code main} the framework's JVM runs as the handler, with every jar of
+     *         the {@link #tree()} on its class path, if this is a Java handler; its {@link #handler()}
+     *         is then the tree
+     * @since 2.1
+     */
+    public Optional<String> javaMain() {
+        return javaMain;
+    }
+
+    /** @return extra JVM options of a Java handler ({@code -X...} or {@code -D...}), after the defaults @since 2.1 */
+    public List<String> jvmOptions() {
+        return jvmOptions;
+    }
+
+    /**
+     * @return the calls one handler process serves before it is replaced by a fresh one (a planned
+     *         restart, not counted by the restart policy), to shed leaks; 0 means no limit
+     * @since 2.1
+     */
+    public long maxCalls() {
+        return maxCalls;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof DriverDescriptor d && name.equals(d.name) && handler.equals(d.handler)
                 && sha256.equals(d.sha256) && callTimeout.equals(d.callTimeout)
                 && startTimeout.equals(d.startTimeout) && maxMessageSize == d.maxMessageSize
                 && instances == d.instances && restartPolicy.equals(d.restartPolicy)
-                && environment.equals(d.environment) && wrapper.equals(d.wrapper) && sandbox.equals(d.sandbox);
+                && environment.equals(d.environment) && wrapper.equals(d.wrapper) && sandbox.equals(d.sandbox)
+                && tree.equals(d.tree) && treeSha256.equals(d.treeSha256) && javaMain.equals(d.javaMain)
+                && jvmOptions.equals(d.jvmOptions) && maxCalls == d.maxCalls;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, handler, sha256, callTimeout, startTimeout, maxMessageSize, instances,
-                restartPolicy, environment, wrapper, sandbox);
+                restartPolicy, environment, wrapper, sandbox, tree, treeSha256, javaMain, jvmOptions, maxCalls);
     }
 
     @Override
@@ -219,7 +295,9 @@ public final class DriverDescriptor {
         return "DriverDescriptor[name=" + name + ", handler=" + handler + ", sha256=" + sha256.orElse("-")
                 + ", callTimeout=" + callTimeout + ", startTimeout=" + startTimeout + ", maxMessageSize="
                 + maxMessageSize + ", instances=" + instances + ", restartPolicy=" + restartPolicy
-                + ", environment=" + environment + ", wrapper=" + wrapper + ", sandbox=" + sandbox.describe() + "]";
+                + ", environment=" + environment + ", wrapper=" + wrapper + ", sandbox=" + sandbox.describe()
+                + ", tree=" + tree.orElse("-") + ", treeSha256=" + treeSha256.orElse("-") + ", java="
+                + javaMain.orElse("-") + ", jvmOptions=" + jvmOptions + ", maxCalls=" + maxCalls + "]";
     }
 
     /** Collects a descriptor's values; {@link #build()} validates them. Not thread safe. */
@@ -235,6 +313,11 @@ public final class DriverDescriptor {
         private List<String> environment = List.of();
         private List<String> wrapper = List.of();
         private Sandbox sandbox = Sandbox.DEFAULT;
+        private String tree;
+        private String treeSha256;
+        private String javaMain;
+        private List<String> jvmOptions = List.of();
+        private long maxCalls;
 
         private Builder(String name, String handler) {
             this.name = name;
@@ -296,6 +379,50 @@ public final class DriverDescriptor {
         }
 
         /**
+         * @param folder a folder of the bundle extracted with the handler, or null for none
+         * @return this
+         * @since 2.1
+         */
+        public Builder tree(String folder) {
+            tree = folder;
+            return this;
+        }
+
+        /**
+         * @param hex the expected SHA-256 of the tree (see {@link DriverDescriptor#treeSha256()}), 64 hex digits
+         * @return this
+         * @since 2.1
+         */
+        public Builder treeSha256(String hex) {
+            treeSha256 = hex;
+            return this;
+        }
+
+        /**
+         * Makes this a Java handler: needs a {@link #tree(String)} holding the jars of its class path.
+         *
+         * @param className the class whose {@code main} runs, or null for a native or script handler
+         * @return this
+         * @since 2.1
+         */
+        public Builder javaMain(String className) {
+            javaMain = className;
+            return this;
+        }
+
+        /** @param options extra JVM options, each {@code -X...} or {@code -D...} @return this @since 2.1 */
+        public Builder jvmOptions(List<String> options) {
+            jvmOptions = options;
+            return this;
+        }
+
+        /** @param calls calls per handler process before it is replaced, 0 for no limit @return this @since 2.1 */
+        public Builder maxCalls(long calls) {
+            maxCalls = calls;
+            return this;
+        }
+
+        /**
          * @return the descriptor
          * @throws IllegalArgumentException a value is invalid, naming it
          */
@@ -304,14 +431,62 @@ public final class DriverDescriptor {
         }
     }
 
+    /**
+     * A Java handler's settings: its class path is every jar of {@code tree}, which is also its
+     * {@link #handler()}.
+     *
+     * @param name the driver name
+     * @param tree the folder of the bundle holding the handler's jars
+     * @param mainClass the class whose {@code main} runs
+     * @return a builder holding the defaults
+     * @since 2.1
+     */
+    public static Builder javaBuilder(String name, String tree, String mainClass) {
+        return new Builder(name, tree).tree(tree).javaMain(mainClass);
+    }
+
+    private static void checkTree(String name, String handler, Builder b) {
+        if (b.tree != null) {
+            checkPath("tree", b.tree);
+        }
+        if (b.treeSha256 != null && !SHA256.matcher(b.treeSha256).matches()) {
+            throw new IllegalArgumentException("invalid tree-sha256 for driver '" + name + "': expected 64 hex digits");
+        }
+        if (b.treeSha256 != null && b.tree == null) {
+            throw new IllegalArgumentException("driver '" + name + "' declares a tree digest but no tree");
+        }
+        if (b.javaMain != null) {
+            if (!CLASS_NAME.matcher(b.javaMain).matches()) {
+                throw new IllegalArgumentException("driver '" + name + "': java '" + b.javaMain
+                        + "' is not a class name");
+            }
+            if (b.tree == null || !b.tree.equals(handler)) {
+                throw new IllegalArgumentException("driver '" + name
+                        + "': a Java handler needs a tree holding its jars, and that tree as its handler");
+            }
+        } else if (!b.jvmOptions.isEmpty()) {
+            throw new IllegalArgumentException("driver '" + name + "': jvm-options are only for a Java handler");
+        }
+        for (String option : b.jvmOptions) {
+            if (!JVM_OPTION.matcher(option).matches()) {
+                throw new IllegalArgumentException("driver '" + name + "': JVM option '" + option
+                        + "' is neither -X... nor -D...");
+            }
+        }
+    }
+
     private static void checkHandlerPath(String path) {
+        checkPath("handler", path);
+    }
+
+    private static void checkPath(String what, String path) {
         if (path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.contains("\0")) {
-            throw new IllegalArgumentException("invalid handler path '" + path
+            throw new IllegalArgumentException("invalid " + what + " path '" + path
                     + "': must be a relative path inside the bundle");
         }
         for (String segment : path.split("/", -1)) {
             if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                throw new IllegalArgumentException("invalid handler path '" + path
+                throw new IllegalArgumentException("invalid " + what + " path '" + path
                         + "': empty, '.' and '..' segments are not allowed");
             }
         }

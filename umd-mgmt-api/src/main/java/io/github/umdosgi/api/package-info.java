@@ -17,6 +17,12 @@
  * <p>This package holds only interfaces, value types, constants and
  * exceptions. The implementation bundle exports nothing.
  *
+ * <p>Added in 2.1 (compatible): handler trees, Java handlers and a reuse
+ * limit per handler process in {@link io.github.umdosgi.api.DriverDescriptor}
+ * ({@code tree()}, {@code treeSha256()}, {@code javaMain()},
+ * {@code jvmOptions()}, {@code maxCalls()}, their builder methods and
+ * {@code javaBuilder}).
+ *
  * <p>Changed in 2.0 since 1.1 (incompatible, hence the major version):
  * <ul>
  * <li>{@link io.github.umdosgi.api.DriverDescriptor} is a final class built
@@ -38,7 +44,7 @@
  * </ul>
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package io.github.umdosgi.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -159,6 +159,28 @@ public final class DriverDirectories {
     }
 
     /**
+     * Lets one group traverse (not list) every directory from the root down to {@code directory}:
+     * mode 0710 with that group. For a sandbox that runs as another uid and must reach a handler
+     * tree bound by path; nothing else of the root becomes reachable to it.
+     *
+     * @param root the driver root
+     * @param directory a directory under the root
+     * @param gid the group
+     * @throws IOException a mode or group could not be set
+     */
+    public static void openForTraversal(Path root, Path directory, int gid) throws IOException {
+        if (!directory.startsWith(root)) {
+            throw new IllegalArgumentException(directory + " is not under " + root);
+        }
+        for (Path p = directory; p.startsWith(root); p = p.getParent()) {
+            Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+            Files.setPosixFilePermissions(p, TRAVERSE_FOR_GROUP);
+        }
+    }
+
+    private static final Set<PosixFilePermission> TRAVERSE_FOR_GROUP = PosixFilePermissions.fromString("rwx--x---");
+
+    /**
      * Deletes a file tree without following links; a missing tree is fine.
      * Directories are made owner-accessible before they are listed, so a
      * handler that removed its own permissions from a directory cannot make

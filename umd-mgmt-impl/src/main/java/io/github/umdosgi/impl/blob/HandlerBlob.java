@@ -41,11 +41,106 @@ public final class HandlerBlob {
     private final Path directory;
     private final Path executable;
     private final String sha256;
+    // Since handler trees and Java handlers: what comes with the executable. Immutable too.
+    private final Optional<HandlerTree> tree;
+    private final Optional<String> sandboxPath;
+    private final HandlerCommand command;
 
     private HandlerBlob(Path directory, Path executable, String sha256) {
+        this(directory, executable, sha256, Optional.empty(), Optional.empty(), HandlerCommand.NONE);
+    }
+
+    private HandlerBlob(Path directory, Path executable, String sha256, Optional<HandlerTree> tree,
+            Optional<String> sandboxPath, HandlerCommand command) {
         this.directory = directory;
         this.executable = executable;
         this.sha256 = sha256;
+        this.tree = tree;
+        this.sandboxPath = sandboxPath;
+        this.command = command;
+    }
+
+    /**
+     * A handler executable that is not extracted but used in place, such as the framework's own
+     * {@code java}: its digest is recorded now and checked before every exec, as for an extracted one.
+     *
+     * @param directory the driver's private directory, the handler's working directory
+     * @param executable the executable, an absolute path
+     * @return the blob
+     * @throws IOException the file is not a regular file or cannot be read
+     */
+    public static HandlerBlob inPlace(Path directory, Path executable) throws IOException {
+        if (!Files.isRegularFile(executable) || !Files.isExecutable(executable)) {
+            throw new IOException(executable + " is not an executable file");
+        }
+        Path real = executable.toRealPath();
+        return new HandlerBlob(directory, real, Sha256.of(real), Optional.empty(), Optional.of(real.toString()),
+                HandlerCommand.NONE);
+    }
+
+    /**
+     * @param extracted the tree extracted with this handler
+     * @param insidePath where the handler is inside the sandbox, when not the default {@code /umd/<file name>}
+     * @return this blob with the tree, checked with it before every exec
+     */
+    public HandlerBlob withTree(HandlerTree extracted, Optional<String> insidePath) {
+        return new HandlerBlob(directory, executable, sha256, Optional.of(extracted),
+                insidePath.or(() -> sandboxPath), command);
+    }
+
+    /** @param words the words after the executable and the extra binds @return this blob with them */
+    public HandlerBlob withCommand(HandlerCommand words) {
+        return new HandlerBlob(directory, executable, sha256, tree, sandboxPath, words);
+    }
+
+    /**
+     * As {@link #extract(URL, String, Optional, Path, String, long)}, into an existing path: a
+     * handler file that is part of an extracted tree (already written, made read-only and hashed
+     * by it).
+     *
+     * @param directory the private directory
+     * @param file the handler's file in the tree
+     * @param entry path of the handler inside the bundle, for messages
+     * @param expected the declared digest, if any
+     * @return the blob
+     * @throws IOException the digest differs (an {@link IntegrityException}) or it is not an executable
+     */
+    public static HandlerBlob ofTreeFile(Path directory, Path file, String entry, Optional<String> expected)
+            throws IOException {
+        String actual = Sha256.of(file);
+        if (expected.isPresent() && !expected.get().equals(actual)) {
+            throw new IntegrityException("handler '" + entry + "' has sha256 " + actual
+                    + " but the header declares " + expected.get());
+        }
+        String format = executableFormat(file);
+        if (format != null) {
+            throw new IOException("handler '" + entry + "' is not an executable: " + format);
+        }
+        return new HandlerBlob(directory, file, actual);
+    }
+
+    /** @return the extracted tree, if the driver has one */
+    public Optional<HandlerTree> tree() {
+        return tree;
+    }
+
+    /** @return where the handler is inside the sandbox, when not {@code /umd/<file name>} */
+    public Optional<String> sandboxPath() {
+        return sandboxPath;
+    }
+
+    /** @return the words after the executable and the extra binds */
+    public HandlerCommand command() {
+        return command;
+    }
+
+    /**
+     * @return whether an unconfined launch may run the opened file itself ({@code fexecve}): not for a
+     *         script of a tree, which must run by its real path so that its siblings and its own
+     *         name are found
+     */
+    public boolean runsFromDescriptor() {
+        return tree.isEmpty() || !executable.startsWith(tree.get().root());
     }
 
     /**
@@ -210,6 +305,9 @@ public final class HandlerBlob {
         }
         if (!before.equals(after)) {
             throw new IntegrityException("handler file " + executable + " was modified while it was checked");
+        }
+        if (tree.isPresent()) {
+            tree.get().verify();
         }
         return after;
     }

@@ -28,6 +28,7 @@ import io.github.umdosgi.api.TransportException;
 import io.github.umdosgi.api.UmdException;
 import io.github.umdosgi.impl.blob.DriverDirectories;
 import io.github.umdosgi.impl.blob.HandlerBlob;
+import io.github.umdosgi.impl.javahandler.JavaHandlerCommand;
 import io.github.umdosgi.impl.config.DriverOverrides;
 import io.github.umdosgi.impl.driver.Phase.Failed;
 import io.github.umdosgi.impl.driver.Phase.LoadRequest;
@@ -134,6 +135,7 @@ public final class Driver {
     private void startAll(LoadRequest request) throws HandlerStartException {
         assert lock.isHeldByCurrentThread();
         Path directory = null;
+        HandlerBlob blob = null;
         List<HandlerInstance> instances = new ArrayList<>();
         try {
             DriverDescriptor descriptor = overrides.applyTo(request.declared());
@@ -141,8 +143,8 @@ public final class Driver {
                 reports.unconfined();
             }
             directory = services.directories().create(name);
-            HandlerBlob blob = HandlerBlob.extract(request.owner().getEntry(descriptor.handler()), descriptor.handler(),
-                    descriptor.sha256(), directory, name, services.directories().maxHandlerSize());
+            blob = HandlerFiles.extract(request.owner(), descriptor, directory,
+                    services.directories().maxHandlerSize(), services.log()::info);
             for (int i = 0; i < descriptor.instances(); i++) {
                 HandlerInstance instance = new HandlerInstance(this, i, descriptor, blob, request.hook(), services);
                 instances.add(instance);
@@ -150,9 +152,18 @@ public final class Driver {
             }
             state = new Loaded(request, descriptor, blob, List.copyOf(instances),
                     new RestartTracker(descriptor.restartPolicy()));
+            if (blob.command() instanceof JavaHandlerCommand java && java.archive() != null
+                    && descriptor.sandbox().confined()) {
+                // In the background: the first handler runs already; the later starts map the archive.
+                java.archive().startDump(blob.tree().orElseThrow(), descriptor.sandbox(),
+                        services.processes().spawner(), services.processes().callbacks(), name);
+            }
             stats.clearError();
             reports.loaded(request.owner(), instances.size());
         } catch (IOException | UmdException | RuntimeException e) {
+            if (blob != null) {
+                blob.command().close();
+            }
             teardown(instances, directory, false);
             String reason = e instanceof UmdException ? stripPrefix(e.getMessage()) : e.getMessage();
             state = new Failed(reason, request);
@@ -184,6 +195,7 @@ public final class Driver {
         Phase current = state;
         state = new NotLoaded(current.lastLoad());
         if (current instanceof Loaded loaded) {
+            loaded.blob().command().close();
             teardown(loaded.instances(), loaded.blob().directory(), false);
             reports.unloaded(loaded.request().owner());
         }
@@ -436,6 +448,7 @@ public final class Driver {
         assert lock.isHeldByCurrentThread();
         state = new Starting(last);
         if (current instanceof Loaded loaded) {
+            loaded.blob().command().close();
             teardown(loaded.instances(), loaded.blob().directory(), true);
             reports.unloaded(last.owner());
         }
@@ -522,6 +535,7 @@ public final class Driver {
             return;
         }
         // Torn down first, so that FAILED means nothing is left; callers meanwhile wait on the lock.
+        failing.blob().command().close();
         teardown(failing.instances(), failing.blob().directory(), false);
         state = new Failed(reason, failing.request());
         reports.failed(failing.request().owner(), message);

@@ -75,6 +75,8 @@ final class HandlerInstance {
     private volatile HandlerProcess exempt;
     private volatile HookRun hookRun;
     private final AtomicLong calls = new AtomicLong();
+    // Calls the current process has served, for max-calls; guarded by the instance lock.
+    private long callsOnProcess;
     private final AtomicLong starts = new AtomicLong();
 
     HandlerInstance(Driver driver, int index, DriverDescriptor descriptor, HandlerBlob blob,
@@ -160,12 +162,21 @@ final class HandlerInstance {
             }
         }
         calls.incrementAndGet();
+        callsOnProcess++;
         return reply;
     }
 
     /** Makes sure a fresh, healthy handler runs: replaces a dead one and one that talked out of turn. */
     private void ensureRunning(long deadline) throws UmdException {
         HandlerProcess current = process;
+        if (current != null && descriptor.maxCalls() > 0 && callsOnProcess >= descriptor.maxCalls()) {
+            // The reuse limit: a planned replacement, not a failure, so the restart policy does not count it.
+            services.log().info("driver '" + driver.name() + "' instance " + index + ": handler " + current.label()
+                    + " served " + callsOnProcess + " calls (max-calls); replacing it");
+            exempt = current;
+            restart(deadline);
+            return;
+        }
         if (current != null && current.isAlive() && !current.killedByUs()) {
             if (!current.hasUnsolicitedOutput()) {
                 return;
@@ -282,6 +293,7 @@ final class HandlerInstance {
             throw new HandlerStartException(name, "cannot start handler: " + e.getMessage(), e);
         }
         process = started;
+        callsOnProcess = 0;
         starts.incrementAndGet();
         driver.handlerStarted(this, started);
         long settled = Deadlines.after(services.settleTime());

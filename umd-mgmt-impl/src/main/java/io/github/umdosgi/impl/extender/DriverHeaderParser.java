@@ -30,7 +30,8 @@ public final class DriverHeaderParser {
 
     static final Set<String> ATTRIBUTES = union(Set.of("handler", "sha256", "timeout", "start-timeout",
             "max-message", "instances", "post-start", "restart-intensity", "restart-period", "env", "wrapper",
-            "osname", "processor", "protocol"), SandboxAttributes.KEYS);
+            "osname", "processor", "protocol", "tree", "tree-sha256", "java", "jvm-options", "max-calls"),
+            SandboxAttributes.KEYS);
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> all = new java.util.HashSet<>(a);
@@ -149,8 +150,24 @@ public final class DriverHeaderParser {
             }
         }
         String handler = attributes.get("handler");
+        String java = attributes.get("java");
+        if (java != null) {
+            // A Java handler's executable is the framework's JVM; its code is the tree's jars.
+            if (handler != null) {
+                throw new IllegalArgumentException("driver '" + name
+                        + "': give either handler (an executable) or java (a main class), not both");
+            }
+            handler = attributes.get("tree");
+            if (handler == null) {
+                throw new IllegalArgumentException("driver '" + name
+                        + "': java=" + java + " needs tree=<folder of the bundle holding its jars>");
+            }
+        } else if (attributes.containsKey("jvm-options")) {
+            throw new IllegalArgumentException("driver '" + name + "': jvm-options needs java=<main class>");
+        }
         if (handler == null) {
-            throw new IllegalArgumentException("driver '" + name + "': the handler attribute is required");
+            throw new IllegalArgumentException("driver '" + name
+                    + "': the handler attribute (or java, for a Java handler) is required");
         }
         if (attributes.containsKey("protocol")
                 && number(name, "protocol", attributes) != FrameCodec.PROTOCOL) {
@@ -183,6 +200,17 @@ public final class DriverHeaderParser {
             Duration period = attributes.containsKey("restart-period")
                     ? Duration.ofMillis(number(name, "restart-period", attributes)) : policy.period();
             descriptor.restartPolicy(policy.withIntensity(intensity, period));
+        }
+        descriptor.tree(attributes.get("tree"));
+        if (attributes.containsKey("tree-sha256")) {
+            descriptor.treeSha256(attributes.get("tree-sha256"));
+        }
+        descriptor.javaMain(java);
+        if (attributes.containsKey("jvm-options")) {
+            descriptor.jvmOptions(words(attributes.get("jvm-options")));
+        }
+        if (attributes.containsKey("max-calls")) {
+            descriptor.maxCalls(number(name, "max-calls", attributes, 0, Long.MAX_VALUE - 1));
         }
         if (attributes.containsKey("env")) {
             descriptor.environment(words(attributes.get("env")));

@@ -109,6 +109,7 @@ public final class SandboxLaunches {
             throw new SandboxUnavailableException(host.unavailable());
         }
         Path seccomp = host.program(sandbox.profile());
+        List<String> binds = handlerBinds(blob);
         HandlerCgroup cgroup = cgroups.create(driver + "." + instance, sandbox);
         try {
             List<String> options = new ArrayList<>(fileOptions(blob, identity));
@@ -124,8 +125,8 @@ public final class SandboxLaunches {
                 options.addAll(List.of("--pid-namespace", "--name", processName(driver, instance)));
             }
             options.add("--no-new-privs");
-            String inside = HANDLER_DIR + "/" + blob.executable().getFileName();
-            List<String> command = new ArrayList<>(bubblewrap(sandbox, inside));
+            String inside = blob.sandboxPath().orElse(HANDLER_DIR + "/" + blob.executable().getFileName());
+            List<String> command = new ArrayList<>(bubblewrap(sandbox, inside, binds));
             if (!cgroup.limitsProcesses() && sandbox.profile() != Sandbox.Profile.STRICT) {
                 // Without a pids cgroup the limit is set inside the sandbox's own user namespace, where it
                 // counts only this tree (set outside, it would count every process of the JVM's user).
@@ -134,6 +135,7 @@ public final class SandboxLaunches {
             }
             command.addAll(descriptor.wrapper());
             command.add(inside);
+            command.addAll(blob.command().arguments(sandbox, true));
             Map<String, String> environment = HandlerEnvironment.of(driver, instance, Path.of(SCRATCH),
                     descriptor.environment());
             return new Launch(options, command, blob.directory(), environment, cgroup);
@@ -159,13 +161,17 @@ public final class SandboxLaunches {
         List<String> options = new ArrayList<>(fileOptions(blob, identity));
         Optional<HandlerCgroup> group = cgroups.createKillGroup(driver + "." + instance);
         group.ifPresent(g -> g.folders().forEach(f -> options.addAll(List.of("--cgroup", f.toString()))));
-        if (descriptor.wrapper().isEmpty()) {
+        if (!blob.runsFromDescriptor()) {
+            // A script of a handler tree runs by its real path, so that it finds its siblings.
+            command.add(blob.executable().toString());
+        } else if (descriptor.wrapper().isEmpty()) {
             // Run the opened file itself, the handler's path as its argv[0].
             options.addAll(List.of("--exec-fd", Integer.toString(HANDLER_FD)));
             command.add(blob.executable().toString());
         } else {
             command.add("/proc/self/fd/" + HANDLER_FD);
         }
+        command.addAll(blob.command().arguments(descriptor.sandbox(), false));
         return new Launch(options, command, blob.directory(), environment,
                 group.<Confinement>map(g -> g).orElse(Confinement.NONE));
     }
@@ -197,8 +203,36 @@ public final class SandboxLaunches {
         return options;
     }
 
+    /**
+     * The read-only binds a handler tree and a Java handler need: the tree at {@code /umd/<folder>},
+     * and what the handler's command names. Under a root JVM, bubblewrap runs as the sandbox uid
+     * and resolves each source on the host, so the private directories on the way to the tree are
+     * opened to the sandbox's group for traversal only (0710).
+     */
+    List<String> handlerBinds(HandlerBlob blob) throws IOException {
+        List<String> binds = new ArrayList<>();
+        if (blob.tree().isPresent()) {
+            io.github.umdosgi.impl.blob.HandlerTree tree = blob.tree().get();
+            if (host.dropTo().isPresent()) {
+                io.github.umdosgi.impl.blob.DriverDirectories.openForTraversal(blob.directory().getParent(),
+                        tree.root().getParent(), host.dropTo().get());
+            }
+            binds.addAll(List.of("--ro-bind", tree.root().toString(), HANDLER_DIR + "/" + tree.folder()));
+        }
+        List<String> pairs = blob.command().readOnlyBinds();
+        for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            binds.addAll(List.of("--ro-bind", pairs.get(i), pairs.get(i + 1)));
+        }
+        return binds;
+    }
+
     /** The bubblewrap command line up to the handler's own words. */
     List<String> bubblewrap(Sandbox sandbox, String inside) {
+        return bubblewrap(sandbox, inside, List.of());
+    }
+
+    /** The bubblewrap command line up to the handler's own words, with extra binds before the handler's. */
+    List<String> bubblewrap(Sandbox sandbox, String inside, List<String> handlerBinds) {
         List<String> b = new ArrayList<>(List.of(host.bwrap().toString(),
                 "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup"));
         if (sandbox.network() == Sandbox.Network.NONE) {
@@ -222,6 +256,7 @@ public final class SandboxLaunches {
         for (String path : sandbox.readOnlyPaths()) {
             b.addAll(List.of("--ro-bind", path, path));
         }
+        b.addAll(handlerBinds);
         // A copy read from the descriptor the shim checked: bubblewrap resolves a bound path on the host,
         // which the sandbox uid may not traverse (the private directory is 0700), and a copy cannot be
         // changed from outside while it runs.
