@@ -83,7 +83,7 @@ public class HandlerTreeIT extends UmdTestSupport {
         Bundle b = install("itest:tree-py", bundle("pytree", TreeDigests.of(tree())), "pytree");
         b.start();
         DriverInfo info = awaitState("pytree", DriverState.IDLE);
-        assertEquals(Sandbox.DEFAULT, info.settings().sandbox());
+        assertEquals(Sandbox.DEFAULT, info.settings().orElseThrow().sandbox());
 
         assertEquals("HELLO!", new String(umd.call("pytree", "hello".getBytes(StandardCharsets.UTF_8)),
                 StandardCharsets.UTF_8));

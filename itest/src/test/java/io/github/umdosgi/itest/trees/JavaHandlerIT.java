@@ -116,7 +116,7 @@ public class JavaHandlerIT extends UmdTestSupport {
         Bundle b = probeBundle("jprobe", "");
         b.start();
         DriverInfo info = awaitState("jprobe", DriverState.IDLE);
-        assertEquals(Sandbox.DEFAULT, info.settings().sandbox());
+        assertEquals(Sandbox.DEFAULT, info.settings().orElseThrow().sandbox());
 
         Map<String, String> facts = facts("jprobe");
         Path home = Path.of(System.getProperty("java.home")).toRealPath();

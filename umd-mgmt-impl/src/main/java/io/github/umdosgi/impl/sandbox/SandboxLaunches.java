@@ -221,6 +221,11 @@ public final class SandboxLaunches {
         }
         List<String> pairs = blob.command().readOnlyBinds();
         for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            Path source = Path.of(pairs.get(i));
+            if (host.dropTo().isPresent() && source.startsWith(blob.directory())) {
+                io.github.umdosgi.impl.blob.DriverDirectories.openForTraversal(blob.directory().getParent(),
+                        source.getParent(), host.dropTo().get());
+            }
             binds.addAll(List.of("--ro-bind", pairs.get(i), pairs.get(i + 1)));
         }
         return binds;
