@@ -113,7 +113,7 @@ public class PgpDriverIT extends UmdTestSupport {
     public void gpgSignaturesVerifyThroughTheSandboxedParserAndTheBadOnesFailTyped() throws Exception {
         Material m = material();
         DriverInfo info = awaitState(PgpVerifier.DRIVER_NAME, DriverState.IDLE);
-        assertEquals(Sandbox.DEFAULT, info.settings().sandbox());
+        assertEquals(Sandbox.DEFAULT, info.settings().orElseThrow().sandbox());
         PgpVerifier v = verifier();
         byte[] data = Files.readAllBytes(m.data);
 
