@@ -68,6 +68,24 @@ final class HostileInputs {
         return out;
     }
 
+    /**
+     * The good signature with a few random bits flipped past its header: these get through the
+     * framing and reach Bouncy Castle's packet parser.
+     */
+    static Map<String, byte[]> mutations(byte[] goodSignature, long seed, int count) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        Random random = new Random(seed);
+        for (int i = 0; i < count; i++) {
+            byte[] m = goodSignature.clone();
+            int flips = 1 + random.nextInt(4);
+            for (int f = 0; f < flips; f++) {
+                m[2 + random.nextInt(m.length - 2)] ^= (byte) (1 << random.nextInt(8));
+            }
+            out.put("the signature with " + flips + " bit(s) flipped #" + i + " (seed " + seed + ")", m);
+        }
+        return out;
+    }
+
     /** Key inputs, each with what it models. */
     static Map<String, byte[]> keys(byte[] goodKey, byte[] aSignaturePacket) {
         Map<String, byte[]> out = new LinkedHashMap<>();

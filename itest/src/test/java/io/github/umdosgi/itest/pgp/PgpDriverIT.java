@@ -71,9 +71,10 @@ public class PgpDriverIT extends UmdTestSupport {
         final byte[] aliceSigArmored;
         final byte[] bobSig;
 
-        Material(Path dir) throws Exception {
-            this.dir = dir;
-            Files.createDirectories(dir);
+        Material(Path base) throws Exception {
+            // A fresh GnuPG home each run: keys of an earlier run would make gpg refuse to generate.
+            Files.createDirectories(base.getParent());
+            this.dir = Files.createTempDirectory(base.getParent(), base.getFileName().toString());
             try (Gpg gpg = new Gpg(dir.resolve("gnupg"))) {
                 alice = gpg.generate("alice@example.org", "ed25519");
                 bob = gpg.generate("bob@example.org", "rsa2048");
@@ -155,6 +156,21 @@ public class PgpDriverIT extends UmdTestSupport {
                 Set.of(m.alice))));
             assertEquals("after " + e.getKey(), m.alice, v.keys(m.aliceKey).get(0).fingerprint());
         }
+        Verification good = v.verify(data, m.aliceSig, m.aliceKey, Set.of(m.alice));
+        int refused = 0;
+        for (Map.Entry<String, byte[]> e : HostileInputs.mutations(m.aliceSig, 7L, 200).entrySet()) {
+            try {
+                // A flip in unsigned bytes (the unhashed issuer) may be harmless: then it must be the
+                // very same verification; anything else must be a typed failure.
+                assertEquals(e.getKey(), good, v.verify(data, e.getValue(), m.aliceKey, Set.of(m.alice)));
+            } catch (PgpException | UmdException expected) {
+                refused++;
+            }
+        }
+        outcomes.add("200 bit-flipped signatures: " + refused + " refused, the rest the same verification");
+        assertTrue(outcomes.get(outcomes.size() - 1), refused > 150);
+        // The container is unaffected: the sample driver of the same manager still serves.
+        awaitSampleReady();
         System.out.println("pgp hostile inputs:\n  " + String.join("\n  ", outcomes));
         assertTrue(String.join("\n", outcomes), outcomes.stream().anyMatch(o -> o.contains("nested deeper")));
         assertTrue(String.join("\n", outcomes), outcomes.stream().anyMatch(o -> o.contains("inflates to more")));
