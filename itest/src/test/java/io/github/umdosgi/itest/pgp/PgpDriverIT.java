@@ -132,6 +132,16 @@ public class PgpDriverIT extends UmdTestSupport {
             Set.of(m.alice, m.bob)));
         assertFails(PgpException.Reason.UNTRUSTED_KEY, () -> v.verify(data, m.aliceSig, m.aliceKey, Set.of(m.bob)));
 
+        // A figure for the report, not a limit: a verification's cost through the sandboxed parser,
+        // printed only.
+        int rounds = 50;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < rounds; i++) {
+            v.verify(data, m.aliceSig, m.aliceKey, Set.of(m.alice));
+        }
+        System.out.printf("pgp figure: %d Ed25519 verifications through the driver, %.2f ms each%n", rounds,
+                (System.nanoTime() - t0) / 1e6 / rounds);
+
         List<PublicKeyInfo> keys = v.keys(m.aliceKeyArmored);
         assertEquals(m.alice, keys.get(0).fingerprint());
         assertEquals(List.of("Test <alice@example.org>"), keys.get(0).claimedUserIds());
@@ -186,6 +196,11 @@ public class PgpDriverIT extends UmdTestSupport {
         long before = info(PgpVerifier.DRIVER_NAME).starts();
         verifier().keys(m.aliceKey); // a handler process is running
         assertTrue(admin.kill(PgpVerifier.DRIVER_NAME) >= 1);
+        long t0 = System.nanoTime();
+        verifier().keys(m.aliceKey);
+        System.out.printf("pgp figure: first call after a kill (a fresh parser JVM) %.1f ms%n",
+                (System.nanoTime() - t0) / 1e6);
+        assertTrue(admin.kill(PgpVerifier.DRIVER_NAME) >= 1);
 
         String key = Shell.run(bundleContext, "pgp:key " + m.dir.resolve("alice.asc"));
         assertTrue(key, key.contains("pub " + m.alice));
@@ -195,6 +210,17 @@ public class PgpDriverIT extends UmdTestSupport {
         String ok = Shell.run(bundleContext, "pgp:verify " + m.data + " " + m.dir.resolve("release.tar.asc") + " "
                 + m.dir.resolve("alice.asc") + " " + m.alice);
         assertTrue(ok, ok.startsWith("GOOD signature by " + m.alice));
+        // Without fingerprints, the key file's primary key is the trusted one.
+        String implicit = Shell.run(bundleContext, "pgp:verify " + m.data + " " + m.dir.resolve("release.tar.sig")
+                + " " + m.dir.resolve("alice.gpg"));
+        assertTrue(implicit, implicit.startsWith("GOOD signature by " + m.alice));
+        try {
+            Shell.run(bundleContext, "pgp:verify " + m.dir.resolve("alice.asc") + " "
+                    + m.dir.resolve("release.tar.sig") + " " + m.dir.resolve("alice.gpg"));
+            fail("a signature verified over other data in the shell");
+        } catch (Exception e) {
+            assertTrue(e.toString(), e.getMessage().startsWith("BAD_SIGNATURE: "));
+        }
         try {
             Shell.run(bundleContext, "pgp:verify " + m.data + " " + m.dir.resolve("release.tar.bob.sig") + " "
                     + m.dir.resolve("bob.gpg") + " " + m.alice);
