@@ -97,7 +97,26 @@ public final class PgpCommands {
         try {
             return call.run();
         } catch (PgpException e) {
-            throw new IllegalStateException(e.reason() + ": " + e.getMessage(), e);
+            throw new Failed(e.reason() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A verification that failed, printed by the interactive shell as its one line, without a class
+     * name: the reason says what kind of failure it was. The cause is not kept (the shell would print
+     * it too), only its stack trace.
+     */
+    static final class Failed extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Failed(String line, Exception cause) {
+            super(line);
+            setStackTrace(cause.getStackTrace());
+        }
+
+        @Override
+        public String toString() {
+            return getMessage();
         }
     }
 
