@@ -69,11 +69,7 @@ final class OperatorSurfaces implements AutoCloseable {
      * @throws Exception the command failed; the shell prints its {@code toString()}
      */
     String run(String command) throws Exception {
-        ServiceReference<CommandProcessor> ref = context.getServiceReference(CommandProcessor.class);
-        if (ref == null) {
-            fail("no Gogo CommandProcessor");
-        }
-        CommandProcessor processor = context.getService(ref);
+        CommandProcessor processor = processor();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
              CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), print, print)) {
@@ -97,11 +93,7 @@ final class OperatorSurfaces implements AutoCloseable {
      * @throws Exception the command failed, or did not end within {@link Waits#NO_HANG} of the interrupt
      */
     String runUntilInterrupted(String command, java.util.function.Predicate<String> until) throws Exception {
-        ServiceReference<CommandProcessor> ref = context.getServiceReference(CommandProcessor.class);
-        if (ref == null) {
-            fail("no Gogo CommandProcessor");
-        }
-        CommandProcessor processor = context.getService(ref);
+        CommandProcessor processor = processor();
         // Written by the job's thread, read here: the stream is synchronized.
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
@@ -139,5 +131,13 @@ final class OperatorSurfaces implements AutoCloseable {
     public void close() {
         reader.removeLogListener(listener);
         context.ungetService(readerRef);
+    }
+
+    private CommandProcessor processor() {
+        ServiceReference<CommandProcessor> ref = context.getServiceReference(CommandProcessor.class);
+        if (ref == null) {
+            fail("no Gogo CommandProcessor");
+        }
+        return context.getService(ref);
     }
 }

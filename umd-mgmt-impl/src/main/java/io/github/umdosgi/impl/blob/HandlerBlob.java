@@ -108,6 +108,13 @@ public final class HandlerBlob {
     public static HandlerBlob ofTreeFile(Path directory, Path file, String entry, Optional<String> expected)
             throws IOException {
         String actual = Sha256.of(file);
+        checkRunnable(file, entry, expected, actual);
+        return new HandlerBlob(directory, file, actual);
+    }
+
+    /** The digest the header declares, and a file the kernel can run (not a text to hand to a shell). */
+    private static void checkRunnable(Path file, String entry, Optional<String> expected, String actual)
+            throws IOException {
         if (expected.isPresent() && !expected.get().equals(actual)) {
             throw new IntegrityException("handler '" + entry + "' has sha256 " + actual
                     + " but the header declares " + expected.get());
@@ -116,7 +123,6 @@ public final class HandlerBlob {
         if (format != null) {
             throw new IOException("handler '" + entry + "' is not an executable: " + format);
         }
-        return new HandlerBlob(directory, file, actual);
     }
 
     /** @return the extracted tree, if the driver has one */
@@ -194,14 +200,7 @@ public final class HandlerBlob {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
             String actual = copy(source, created, entry, maxSize);
-            if (expected.isPresent() && !expected.get().equals(actual)) {
-                throw new IntegrityException("handler '" + entry + "' has sha256 " + actual
-                        + " but the header declares " + expected.get());
-            }
-            String format = executableFormat(file);
-            if (format != null) {
-                throw new IOException("handler '" + entry + "' is not an executable: " + format);
-            }
+            checkRunnable(file, entry, expected, actual);
             Files.setPosixFilePermissions(file, HANDLER_MODE);
             return new HandlerBlob(directory, file, actual);
         } catch (IOException | RuntimeException | Error e) {
