@@ -69,7 +69,8 @@ final class OperatorSurfaces implements AutoCloseable {
      * @throws Exception the command failed; the shell prints its {@code toString()}
      */
     String run(String command) throws Exception {
-        CommandProcessor processor = processor();
+        ServiceReference<CommandProcessor> ref = processorReference();
+        CommandProcessor processor = context.getService(ref);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
              CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), print, print)) {
@@ -93,7 +94,8 @@ final class OperatorSurfaces implements AutoCloseable {
      * @throws Exception the command failed, or did not end within {@link Waits#NO_HANG} of the interrupt
      */
     String runUntilInterrupted(String command, java.util.function.Predicate<String> until) throws Exception {
-        CommandProcessor processor = processor();
+        ServiceReference<CommandProcessor> ref = processorReference();
+        CommandProcessor processor = context.getService(ref);
         // Written by the job's thread, read here: the stream is synchronized.
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
@@ -133,11 +135,11 @@ final class OperatorSurfaces implements AutoCloseable {
         context.ungetService(readerRef);
     }
 
-    private CommandProcessor processor() {
+    private ServiceReference<CommandProcessor> processorReference() {
         ServiceReference<CommandProcessor> ref = context.getServiceReference(CommandProcessor.class);
         if (ref == null) {
             fail("no Gogo CommandProcessor");
         }
-        return context.getService(ref);
+        return ref;
     }
 }

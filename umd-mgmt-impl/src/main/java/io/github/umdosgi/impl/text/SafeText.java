@@ -56,6 +56,18 @@ public final class SafeText {
     }
 
     /**
+     * As {@link #field(CharSequence, int)}, in single quotes, so that a
+     * message shows where untrusted text begins and ends.
+     *
+     * @param text any text; null gives "(none)"
+     * @param max the most characters kept before the marker
+     * @return {@code 'escaped text'}
+     */
+    public static String quoted(CharSequence text, int max) {
+        return text == null ? "(none)" : "'" + escape(text, max, false) + "'";
+    }
+
+    /**
      * Escapes a block of lines, such as a command's output: line feeds, tabs
      * and the carriage return of a CRLF stay, as they only lay the text out;
      * a carriage return alone, which would overwrite the line, is escaped.

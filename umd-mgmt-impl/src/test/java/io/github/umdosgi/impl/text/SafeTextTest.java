@@ -17,6 +17,12 @@ class SafeTextTest {
     }
 
     @Test
+    void quotedMarksWhereUntrustedTextBeginsAndEnds() {
+        assertEquals("'a\\e[2J\\nb'", SafeText.quoted("a\u001b[2J\nb", 256));
+        assertEquals("(none)", SafeText.quoted(null, 256));
+    }
+
+    @Test
     void plainTextIsReturnedAsItIsWithoutACopy() {
         String plain = "driver 'sample' loaded from bundle io.github.umdosgi.sample [14]";
         assertSame(plain, SafeText.field(plain));

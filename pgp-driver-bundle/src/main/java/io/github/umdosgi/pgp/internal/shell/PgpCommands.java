@@ -18,7 +18,7 @@ import io.github.umdosgi.pgp.PgpException;
 import io.github.umdosgi.pgp.PgpVerifier;
 import io.github.umdosgi.pgp.PublicKeyInfo;
 import io.github.umdosgi.pgp.Verification;
-import io.github.umdosgi.pgp.internal.text.Untrusted;
+import io.github.umdosgi.impl.text.SafeText;
 
 /**
  * Gogo commands {@code pgp:key KEYFILE} and {@code pgp:verify FILE SIGFILE KEYFILE [FINGERPRINT...]}.
@@ -58,7 +58,7 @@ public final class PgpCommands {
             sb.append(k.primary() ? "pub " : "sub ").append(k.fingerprint()).append("  ").append(k.algorithm())
                     .append(' ').append(k.bits()).append("  created ").append(k.created()).append('\n');
             for (String uid : k.claimedUserIds()) {
-                sb.append("    uid (unverified) ").append(Untrusted.quoted(uid)).append('\n');
+                sb.append("    uid (unverified) ").append(SafeText.quoted(uid, 256)).append('\n');
             }
         }
         return sb.toString().stripTrailing();
@@ -124,7 +124,7 @@ public final class PgpCommands {
         Path path = Paths.get(name);
         long size = Files.size(path);
         if (size > max) {
-            throw new IOException(Untrusted.quoted(name) + " has " + size + " bytes, more than " + max);
+            throw new IOException(SafeText.quoted(name, 256) + " has " + size + " bytes, more than " + max);
         }
         return Files.readAllBytes(path);
     }

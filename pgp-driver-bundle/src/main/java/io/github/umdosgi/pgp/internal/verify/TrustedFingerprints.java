@@ -4,7 +4,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 import io.github.umdosgi.pgp.PgpException;
-import io.github.umdosgi.pgp.internal.text.Untrusted;
+import io.github.umdosgi.impl.text.SafeText;
 
 /** The caller's trusted fingerprints, checked and normalized: 40 upper-case hex digits each. */
 public final class TrustedFingerprints {
@@ -32,7 +32,7 @@ public final class TrustedFingerprints {
         for (String f : fingerprints) {
             String hex = f == null ? "" : f.replace(" ", "");
             if (hex.length() != 40 || !hex.chars().allMatch(c -> c < 128 && Character.digit(c, 16) >= 0)) {
-                throw new PgpException(PgpException.Reason.BAD_INPUT, "trusted fingerprint " + Untrusted.quoted(f)
+                throw new PgpException(PgpException.Reason.BAD_INPUT, "trusted fingerprint " + SafeText.quoted(f, 256)
                         + " is not 40 hex digits (a v4 fingerprint)");
             }
             out.add(hex.toUpperCase(java.util.Locale.ROOT));

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.github.umdosgi.pgp.PgpException;
-import io.github.umdosgi.pgp.internal.text.Untrusted;
+import io.github.umdosgi.impl.text.SafeText;
 
 /**
  * The strict decoder of the parser's reply. It trusts nothing: sizes are checked against the
@@ -44,7 +44,7 @@ public final class ReplyDecoder {
             byte[] reason = in.prefixed16(0, WireFormat.MAX_REASON, "reason");
             in.expectEnd();
             throw new PgpException(PgpException.Reason.PARSE_REFUSED, "the parser refused the input: "
-                    + Untrusted.quoted(new String(reason, StandardCharsets.UTF_8)));
+                    + SafeText.quoted(new String(reason, StandardCharsets.UTF_8), 256));
         }
         if (status != WireFormat.STATUS_PARSED) {
             throw BoundedReader.malformed("unknown status " + status);
