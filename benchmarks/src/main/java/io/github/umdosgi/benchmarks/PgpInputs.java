@@ -31,9 +31,10 @@ import org.bouncycastle.openpgp.operator.jcajce.JcaPGPKeyPair;
 /**
  * The inputs of the {@code pgp} section, made by Bouncy Castle in the harness JVM at the start of
  * the section: a key (Ed25519 or RSA-2048) with a self-certified user id, a file of random bytes
- * and a binary detached SHA-256 signature over it; and the in-JVM baseline, {@link #verifyInJvm()},
- * which parses and verifies the same bytes with Bouncy Castle as an application without the driver
- * would. The Bouncy Castle provider is used as an instance, never registered with
+ * and a binary detached SHA-256 signature over it; and the in-JVM baselines, {@link #verifyInJvm(boolean)},
+ * which parse and verify the same bytes with Bouncy Castle as an application without the driver
+ * would: with the Bouncy Castle provider for the digest and the signature check, or with the
+ * JDK's providers (whose SHA-256 uses the CPU's SHA instructions where there are any). The Bouncy Castle provider is used as an instance, never registered with
  * {@link java.security.Security}, so that the driver bundle's own {@code java.security} look-ups in the
  * same JVM are unaffected. Immutable.
  *
@@ -122,10 +123,12 @@ record PgpInputs(String name, byte[] data, byte[] signature, byte[] publicKey, S
      * The baseline: parses the key and the signature and verifies the signature over the data with
      * Bouncy Castle in this JVM, checking that the signing key is the trusted one, as the driver does.
      *
+     * @param jdkProviders true to have the digest and the signature computed by the JDK's providers,
+     *        false for the Bouncy Castle provider
      * @throws PGPException the signature does not verify or the key is not the trusted one
      * @throws IOException the key or the signature does not parse
      */
-    void verifyInJvm() throws PGPException, IOException {
+    void verifyInJvm(boolean jdkProviders) throws PGPException, IOException {
         PGPPublicKeyRing ring = new PGPPublicKeyRing(decoder(publicKey), new JcaKeyFingerprintCalculator());
         Object object = new JcaPGPObjectFactory(decoder(signature)).nextObject();
         if (!(object instanceof PGPSignatureList list) || list.isEmpty()) {
@@ -136,7 +139,8 @@ record PgpInputs(String name, byte[] data, byte[] signature, byte[] publicKey, S
         if (key == null || !HexFormat.of().withUpperCase().formatHex(key.getFingerprint()).equals(fingerprint)) {
             throw new PGPException(name + ": signed by a key that is not trusted");
         }
-        sig.init(new JcaPGPContentVerifierBuilderProvider().setProvider(BC), key);
+        JcaPGPContentVerifierBuilderProvider verifiers = new JcaPGPContentVerifierBuilderProvider();
+        sig.init(jdkProviders ? verifiers : verifiers.setProvider(BC), key);
         sig.update(data);
         if (!sig.verify()) {
             throw new PGPException(name + ": the signature does not verify");

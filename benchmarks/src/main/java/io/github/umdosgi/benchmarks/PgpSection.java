@@ -8,8 +8,9 @@ import java.util.List;
  * Section {@code pgp}: OpenPGP detached-signature verifications per second through the real
  * OpenPGP driver (its {@code PgpVerifier} service; the key and signature parsed by the sandboxed
  * Java handler, the data hashed in this JVM) against Bouncy Castle verifying the same inputs in
- * this JVM, for an Ed25519 and an RSA-2048 key over a 1 KiB and a 1 MiB file. One caller; the
- * two sides take turns call by call so that both see the same load. Figures {@code pgp.*}.
+ * this JVM (with its own provider, {@code jvm}, and with the JDK's providers, {@code jvm_jdk}),
+ * for an Ed25519 and an RSA-2048 key over a 1 KiB and a 1 MiB file. One caller; the three take
+ * turns call by call, the order rotated, so that all see the same load. Figures {@code pgp.*}.
  */
 final class PgpSection implements Section {
 
@@ -53,23 +54,29 @@ final class PgpSection implements Section {
         boolean large = in.data().length > (64 << 10);
         int iterations = options.iterations(large ? 60 : 400);
         int warmup = Math.max(10, iterations / 5);
-        long[] umd = new long[iterations];
-        long[] jvm = new long[iterations];
+        String[] sides = {"umd", "jvm", "jvm_jdk"};
+        long[][] samples = new long[sides.length][iterations];
         for (int i = -warmup; i < iterations; i++) {
-            // alternating which side goes first, so that neither always follows the other's garbage
-            boolean umdFirst = (i & 1) == 0;
-            long a = umdFirst ? timeDriver(driver, in) : timeJvm(in);
-            long b = umdFirst ? timeJvm(in) : timeDriver(driver, in);
-            if (i >= 0) {
-                umd[i] = umdFirst ? a : b;
-                jvm[i] = umdFirst ? b : a;
+            // the order rotated, so that no side always follows another's garbage
+            for (int k = 0; k < sides.length; k++) {
+                int side = Math.floorMod(i + k, sides.length);
+                long took = switch (side) {
+                    case 0 -> timeDriver(driver, in);
+                    case 1 -> timeJvm(in, false);
+                    default -> timeJvm(in, true);
+                };
+                if (i >= 0) {
+                    samples[side][i] = took;
+                }
             }
         }
-        put("pgp." + in.name() + ".umd", umd);
-        put("pgp." + in.name() + ".jvm", jvm);
-        bench.progress("pgp %-12s driver %8.0f/s, Bouncy Castle in the JVM %8.0f/s",
+        for (int side = 0; side < sides.length; side++) {
+            put("pgp." + in.name() + "." + sides[side], samples[side]);
+        }
+        bench.progress("pgp %-12s driver %8.0f/s, Bouncy Castle in the JVM %8.0f/s (JDK providers %8.0f/s)",
                 in.name(), results.number("pgp." + in.name() + ".umd.per_s").orElse(0),
-                results.number("pgp." + in.name() + ".jvm.per_s").orElse(0));
+                results.number("pgp." + in.name() + ".jvm.per_s").orElse(0),
+                results.number("pgp." + in.name() + ".jvm_jdk.per_s").orElse(0));
     }
 
     private void put(String prefix, long[] nanos) {
@@ -85,9 +92,9 @@ final class PgpSection implements Section {
         return System.nanoTime() - t0;
     }
 
-    private static long timeJvm(PgpInputs in) throws Exception {
+    private static long timeJvm(PgpInputs in, boolean jdkProviders) throws Exception {
         long t0 = System.nanoTime();
-        in.verifyInJvm();
+        in.verifyInJvm(jdkProviders);
         return System.nanoTime() - t0;
     }
 }
