@@ -16,7 +16,8 @@ import io.github.umdosgi.testkit.BundleJar;
 /**
  * Section {@code rss}: the resident memory of idle handlers, summed over each driver's process
  * tree (the launcher, bubblewrap, the handler) by {@link ProcessRss}: the handler-kit Java echo in
- * the default sandbox (with its AppCDS archive once made), the OpenPGP parser after a few
+ * the default sandbox (its first handler, started before the driver's AppCDS archive exists), the
+ * OpenPGP parser after a few
  * verifications, and the C echo handler, sandboxed and with {@code sandbox=none}. Each driver gets
  * a few calls, then {@value #SETTLE_MS} ms of rest before its memory is read. Figures {@code rss.*}.
  */
