@@ -143,6 +143,11 @@ final class EmbeddedFelix implements AutoCloseable {
         return manager;
     }
 
+    /** @return the framework's context, for sections that track services of bundles they install */
+    BundleContext context() {
+        return framework.getBundleContext();
+    }
+
     /** @return the operator service, for the kills of the restart section */
     UmdAdmin admin() {
         return admin;

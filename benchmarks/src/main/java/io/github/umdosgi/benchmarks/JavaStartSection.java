@@ -148,7 +148,7 @@ final class JavaStartSection implements Section {
     }
 
     /** @return a jar holding the echo handler's class */
-    private static byte[] echoJar() throws Exception {
+    static byte[] echoJar() throws Exception {
         String entry = KitEcho.class.getName().replace('.', '/') + ".class";
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JarOutputStream out = new JarOutputStream(bytes);

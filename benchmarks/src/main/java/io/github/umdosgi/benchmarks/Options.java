@@ -20,7 +20,7 @@ import java.util.Set;
  */
 record Options(String label, Path out, Path home, Path managerJar, Path work, boolean quick, Set<String> sections) {
 
-    static final List<String> ALL_SECTIONS = List.of("rtt", "tput", "start", "java", "scale");
+    static final List<String> ALL_SECTIONS = List.of("rtt", "tput", "start", "java", "pgp", "rss", "scale");
 
     static final String USAGE = """
             usage: Harness run --label NAME --out FILE --home DIR [--impl JAR] [--work DIR] [--quick] [--sections LIST]
@@ -29,7 +29,7 @@ record Options(String label, Path out, Path home, Path managerJar, Path work, bo
               report    prints the tables of one or more passes side by side, with targets met/missed
               --home    the module's target/bench folder (built by mvn package)
               --impl    the manager bundle to measure (default HOME/umd/umd-mgmt-impl.jar)
-              --sections comma list of rtt,tput,start,java,scale (default all)
+              --sections comma list of rtt,tput,start,java,pgp,rss,scale (default all)
             """;
 
     /**

@@ -103,6 +103,8 @@ final class Pass {
             case "start" -> new StartSection(bench);
             case "scale" -> new ScaleSection(bench);
             case "java" -> new JavaStartSection(bench);
+            case "pgp" -> new PgpSection(bench);
+            case "rss" -> new RssSection(bench);
             default -> throw new IllegalStateException(name);
         };
     }

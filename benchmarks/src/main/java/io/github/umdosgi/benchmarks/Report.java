@@ -60,6 +60,8 @@ final class Report {
         sandboxCalls();
         startLatency();
         sandboxStarts();
+        pgpVerifications();
+        idleRss();
         throughput();
         scale();
         placement();
@@ -559,6 +561,81 @@ final class Report {
                 OptionalDouble v = targetValue(i, p.results());
                 String value = v.isPresent() ? String.format(Locale.ROOT, "%.3f%s", v.getAsDouble(), t.unit()) : "-";
                 out.printf(Locale.ROOT, " | %-14s %-7s", value, t.verdict(v));
+            }
+            out.println();
+        }
+    }
+
+    /** The rows of section 2b: the pgp section's inputs, as {@code pgp.<row>.*}. */
+    static final String[][] PGP_ROWS = {
+            {"ed25519.1k", "Ed25519, 1 KiB file"},
+            {"ed25519.1m", "Ed25519, 1 MiB file"},
+            {"rsa2048.1k", "RSA-2048, 1 KiB file"},
+            {"rsa2048.1m", "RSA-2048, 1 MiB file"},
+    };
+
+    /** @return driver verifications per second / in-JVM ones (the pgp row's {@code umd} over {@code side}) */
+    static OptionalDouble pgpRatio(Results r, String row, String side) {
+        return ratio(r.number("pgp." + row + ".umd.per_s"), r.number("pgp." + row + "." + side + ".per_s"));
+    }
+
+    private void pgpVerifications() {
+        section("2b. OpenPGP detached-signature verifications per second, one caller",
+                "'driver' = the OpenPGP driver's PgpVerifier (key + signature parsed in its sandboxed Java handler, data hashed here);",
+                "'BC' = Bouncy Castle in the benchmark JVM on the same inputs (BC provider; 'BC/JDK' with the JDK's providers)");
+        out.printf(Locale.ROOT, "%-24s", "per second (median us)");
+        for (Run p : passes) {
+            out.printf(Locale.ROOT, " | %-64s", p.label());
+        }
+        out.println();
+        out.printf(Locale.ROOT, "%-24s", "what");
+        for (int i = 0; i < passes.size(); i++) {
+            out.printf(Locale.ROOT, " | %-16s %-16s %-16s %6s %6s", "driver", "BC", "BC/JDK", "d/BC", "d/JDK");
+        }
+        out.println();
+        for (String[] row : PGP_ROWS) {
+            out.printf(Locale.ROOT, "%-24s", row[1]);
+            for (Run p : passes) {
+                Results r = p.results();
+                out.printf(Locale.ROOT, " | %-16s %-16s %-16s %6s %6s", perSecond(r, "pgp." + row[0] + ".umd"),
+                        perSecond(r, "pgp." + row[0] + ".jvm"), perSecond(r, "pgp." + row[0] + ".jvm_jdk"),
+                        times(pgpRatio(r, row[0], "jvm")), times(pgpRatio(r, row[0], "jvm_jdk")));
+            }
+            out.println();
+        }
+    }
+
+    /** @return {@code "1234 (810)"}: verifications per second and the median in us, or "-" */
+    static String perSecond(Results r, String prefix) {
+        OptionalDouble rate = r.number(prefix + ".per_s");
+        return rate.isEmpty() ? "-" : fmt(rate, "%.0f") + " (" + us(r, prefix + ".median_us") + ")";
+    }
+
+    /** The rows of section 2c, as {@code rss.<row>.*}. */
+    static final String[][] RSS_ROWS = {
+            {"c_none", "C echo handler, sandbox=none"},
+            {"c_sandbox", "C echo handler, default sandbox"},
+            {"java_echo", "Java handler (kit echo), default sandbox"},
+            {"java_pgp", "OpenPGP parser (Java, BC), after 20 calls"},
+    };
+
+    private void idleRss() {
+        section("2c. Resident memory of an idle handler: VmRSS summed over the driver's process tree",
+                "(launcher + bwrap + handler when sandboxed); read 1 s after the last call; shared pages count in each process",
+                "");
+        out.printf(Locale.ROOT, "%-44s", "what");
+        for (Run p : passes) {
+            out.printf(Locale.ROOT, " | %-9s %5s %9s", p.label(), "procs", "/ C sbx");
+        }
+        out.println();
+        for (String[] row : RSS_ROWS) {
+            out.printf(Locale.ROOT, "%-44s", row[1]);
+            for (Run p : passes) {
+                Results r = p.results();
+                OptionalDouble kib = r.number("rss." + row[0] + ".kib");
+                out.printf(Locale.ROOT, " | %-9s %5s %9s", kib.isPresent() ? fmt(kib.stream().map(v -> v / 1024).findFirst(),
+                        "%.1f") + " MiB" : "-", fmt(r.number("rss." + row[0] + ".procs"), "%.0f"),
+                        times(ratio(kib, r.number("rss.c_sandbox.kib"))));
             }
             out.println();
         }
