@@ -163,7 +163,9 @@ public final class Driver {
             if (blob.command() instanceof JavaHandlerCommand java && java.archive() != null
                     && descriptor.sandbox().confined()) {
                 // In the background: the first handler runs already; the later starts map the archive.
+                HandlerBlob handler = blob;
                 java.archive().startDump(blob.tree().orElseThrow(), descriptor.sandbox(),
+                        (dir, command) -> services.launches().planArchiveDump(name, descriptor, handler, dir, command),
                         services.processes().spawner(), services.processes().callbacks(), name);
             }
             stats.clearError();

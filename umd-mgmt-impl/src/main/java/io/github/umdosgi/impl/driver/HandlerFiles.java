@@ -44,8 +44,7 @@ final class HandlerFiles {
         HandlerTree tree = HandlerTree.extract(folder, HandlerTree.entries(owner, folder), descriptor.treeSha256(),
                 directory.resolve("umd").resolve(folder), maxBytes);
         if (descriptor.javaMain().isPresent()) {
-            // A driver that sets class sharing itself gets no archive of ours, and no dump: the dump
-            // parses the bundle's class files outside the sandbox (docs/SECURITY.md, known limits).
+            // A driver that sets class sharing itself gets no archive of ours, and no dump.
             boolean ownSharing = descriptor.jvmOptions().stream()
                     .anyMatch(o -> o.startsWith("-Xshare:") || o.startsWith("-XX:SharedArchiveFile="));
             CdsArchive archive = ownSharing ? null : new CdsArchive(directory, log);

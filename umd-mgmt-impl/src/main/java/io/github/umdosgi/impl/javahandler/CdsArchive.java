@@ -18,6 +18,7 @@ import java.util.zip.ZipInputStream;
 
 import io.github.umdosgi.api.Sandbox;
 import io.github.umdosgi.impl.blob.HandlerTree;
+import io.github.umdosgi.impl.process.Launch;
 import io.github.umdosgi.impl.process.ProcessSpawner;
 import io.github.umdosgi.impl.text.SafeText;
 
@@ -34,12 +35,13 @@ import io.github.umdosgi.impl.text.SafeText;
  * The unload deletes it with the directory; a dump still running is killed first.
  *
  * <p>The dump is a static one ({@code -Xshare:dump} from a class list): the JVM
- * loads and links the classes but runs none of their code, which is why it
- * can run outside the sandbox. It runs in {@code <private dir>/cds} with the
- * class path the sandbox uses, {@code ../umd/<folder>/<jar>}, which names the
- * same files there as {@code /tmp/../umd/...} does inside: the JVM accepts an
- * archive only for the class path it was dumped with, and the jars' sizes and
- * (fixed, see {@link HandlerTree}) modification times.
+ * loads and links the classes but runs none of their code. It still parses
+ * the bundle's class files, so it runs in the handler's own sandbox, with the
+ * archive folder as its one writable bind, at {@code /cds}, and its working
+ * directory. The class path {@code ../umd/<folder>/<jar>} names the same files
+ * from there as from the handler's {@code /tmp}: the JVM accepts an archive
+ * only for the class path it was dumped with, and the jars' sizes and (fixed,
+ * see {@link HandlerTree}) modification times.
  *
  * <p>Thread safe: {@code dump} is guarded by this object's monitor; {@code ready} is volatile.
  */
@@ -71,17 +73,30 @@ public final class CdsArchive {
         return ready;
     }
 
+    /** Puts the dump's command in the handler's sandbox. */
+    @FunctionalInterface
+    public interface DumpSandbox {
+        /**
+         * @param archiveDir the archive folder, to be bound writable at {@code /cds}
+         * @param java the JVM and its arguments, with paths as the sandbox sees them
+         * @return the launch
+         * @throws IOException the sandbox could not be prepared
+         */
+        Launch plan(Path archiveDir, List<String> java) throws IOException;
+    }
+
     /**
      * Starts the dump in the background, once; a second call does nothing.
      *
      * @param tree the handler's tree
      * @param sandbox the limits the handler runs under (the dump uses the same JVM defaults)
+     * @param dumpSandbox the sandbox the dump runs in
      * @param spawner forks the dump behind the parent-death guard
      * @param callbacks runs the completion, off the JDK's process reaper
      * @param driver the driver name, for messages
      */
-    public synchronized void startDump(HandlerTree tree, Sandbox sandbox, ProcessSpawner spawner, Executor callbacks,
-            String driver) {
+    public synchronized void startDump(HandlerTree tree, Sandbox sandbox, DumpSandbox dumpSandbox,
+            ProcessSpawner spawner, Executor callbacks, String driver) {
         if (dump != null || closed) {
             return;
         }
@@ -97,15 +112,24 @@ public final class CdsArchive {
                     PosixFilePermissions.fromString("rwx------")));
             Path classList = directory.resolve("classlist");
             writeClassList(tree, classList);
+            Files.setPosixFilePermissions(classList, PosixFilePermissions.fromString("r--r--r--"));
             List<String> command = new ArrayList<>(List.of(JavaHandlerCommand.javaExecutable().toString(),
-                    "-Xshare:dump", "-XX:SharedClassListFile=" + classList, "-XX:SharedArchiveFile=" + partial));
+                    "-Xshare:dump", "-XX:SharedClassListFile=classlist", "-XX:SharedArchiveFile=" + partial.getFileName()));
             command.addAll(JavaHandlerCommand.defaults(sandbox).stream().filter(w -> !w.startsWith("-Xshare")).toList());
             command.addAll(List.of("-cp", JavaHandlerCommand.classPath(tree, Path.of("../umd", tree.folder()))));
-            ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+            Launch launch = dumpSandbox.plan(directory, command);
+            ProcessBuilder builder = new ProcessBuilder(launch.command()).directory(launch.workingDirectory().toFile())
                     .redirectErrorStream(true).redirectOutput(directory.resolve("dump.log").toFile());
             builder.environment().clear();
-            builder.environment().put("PATH", "/usr/bin:/bin");
-            Process started = spawner.spawn(builder);
+            builder.environment().putAll(launch.environment());
+            Process started;
+            try {
+                started = spawner.spawn(builder, launch.shimOptions());
+            } catch (IOException | RuntimeException e) {
+                launch.confinement().release();
+                throw e;
+            }
+            started.onExit().thenRun(launch.confinement()::release);
             try (OutputStream go = started.getOutputStream()) {
                 if (spawner.awaitsGo()) {
                     go.write('G'); // the shim's go byte (HandlerPipes.GO)

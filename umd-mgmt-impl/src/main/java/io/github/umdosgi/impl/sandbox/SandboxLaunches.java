@@ -45,6 +45,8 @@ public final class SandboxLaunches {
     static final String HANDLER_DIR = "/umd";
     /** The scratch directory inside the sandbox. */
     static final String SCRATCH = "/tmp";
+    /** Where a Java handler's archive folder is bound, writable, for its dump. */
+    static final String ARCHIVE_DIR = "/cds";
 
     private static final List<String> ETC = List.of("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d",
             "/etc/alternatives", "/etc/localtime", "/etc/java-17-openjdk", "/etc/java-21-openjdk",
@@ -146,6 +148,54 @@ public final class SandboxLaunches {
     }
 
     /**
+     * A Java handler's class-data-sharing dump, in the same sandbox as its handler: the JVM parses
+     * the bundle's class files, so it gets no more than the handler would. The archive folder is
+     * the one writable bind, at {@value #ARCHIVE_DIR}, and the working directory, so that the class
+     * path {@code ../umd/<folder>/<jar>} names the same files as the handler's from {@code /tmp}.
+     *
+     * @param driver the driver name
+     * @param descriptor the effective settings (a confined Java driver)
+     * @param blob the extracted handler
+     * @param archiveDir the driver's archive folder, given to the sandbox uid
+     * @param java the dump's command: the JVM, then its arguments
+     * @return the launch
+     * @throws IOException the cgroups, the folder or the seccomp program could not be prepared
+     */
+    public Launch planArchiveDump(String driver, DriverDescriptor descriptor, HandlerBlob blob, Path archiveDir,
+            List<String> java) throws IOException {
+        Sandbox sandbox = descriptor.sandbox();
+        if (host.unavailable() != null) {
+            throw new SandboxUnavailableException(host.unavailable());
+        }
+        Path seccomp = host.program(sandbox.profile());
+        List<String> binds = new ArrayList<>(handlerBinds(blob));
+        if (host.dropTo().isPresent()) {
+            Files.setAttribute(archiveDir, "unix:uid", host.dropTo().get(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(archiveDir, "unix:gid", host.dropTo().get(), LinkOption.NOFOLLOW_LINKS);
+        }
+        binds.addAll(List.of("--bind", archiveDir.toString(), ARCHIVE_DIR));
+        HandlerCgroup cgroup = cgroups.create(driver + ".cds", sandbox);
+        try {
+            List<String> options = new ArrayList<>(fileOptions(blob, ""));
+            options.addAll(List.of("--fd", SECCOMP_FD + "=" + seccomp));
+            for (Path folder : cgroup.folders()) {
+                options.addAll(List.of("--cgroup", folder.toString()));
+            }
+            options.addAll(rlimits(sandbox, cgroup));
+            host.dropTo().ifPresent(id -> options.addAll(List.of("--user", id + ":" + id, "--pid-namespace",
+                    "--name", "umd:" + driver + "#cds")));
+            options.add("--no-new-privs");
+            String inside = HANDLER_DIR + "/" + blob.executable().getFileName();
+            List<String> command = new ArrayList<>(bubblewrap(sandbox, inside, binds, ARCHIVE_DIR));
+            command.addAll(java);
+            return new Launch(options, command, archiveDir, Map.of("PATH", "/usr/bin:/bin"), cgroup);
+        } catch (RuntimeException e) {
+            cgroup.release();
+            throw e;
+        }
+    }
+
+    /**
      * The handler as the JVM's user, in the JVM's namespaces; still its file as checked, and in a
      * cgroup of its own where one can be had, so that its whole tree can be killed at once.
      */
@@ -238,6 +288,11 @@ public final class SandboxLaunches {
 
     /** The bubblewrap command line up to the handler's own words, with extra binds before the handler's. */
     List<String> bubblewrap(Sandbox sandbox, String inside, List<String> handlerBinds) {
+        return bubblewrap(sandbox, inside, handlerBinds, SCRATCH);
+    }
+
+    /** As {@link #bubblewrap(Sandbox, String, List)}, starting in {@code workDir}. */
+    private List<String> bubblewrap(Sandbox sandbox, String inside, List<String> handlerBinds, String workDir) {
         List<String> b = new ArrayList<>(List.of(host.bwrap().toString(),
                 "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup"));
         if (sandbox.network() == Sandbox.Network.NONE) {
@@ -266,7 +321,7 @@ public final class SandboxLaunches {
         // which the sandbox uid may not traverse (the private directory is 0700), and a copy cannot be
         // changed from outside while it runs.
         b.addAll(List.of("--perms", "0555", "--ro-bind-data", Integer.toString(HANDLER_FD), inside,
-                "--seccomp", Integer.toString(SECCOMP_FD), "--chdir", SCRATCH, "--remount-ro", "/", "--"));
+                "--seccomp", Integer.toString(SECCOMP_FD), "--chdir", workDir, "--remount-ro", "/", "--"));
         return b;
     }
 

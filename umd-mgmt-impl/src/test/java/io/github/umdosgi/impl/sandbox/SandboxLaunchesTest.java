@@ -60,6 +60,27 @@ class SandboxLaunchesTest {
     }
 
     @Test
+    void aJavaHandlersArchiveDumpRunsInItsSandboxWithTheArchiveFolderItsOnlyWritableBind() throws IOException {
+        Path archive = Files.createDirectory(dir.resolve("driver").resolve("cds"));
+        DriverDescriptor descriptor = DriverDescriptor.builder("echo", "bin/h").build();
+        List<String> java = List.of("/usr/lib/jvm/x/bin/java", "-Xshare:dump", "-XX:SharedArchiveFile=handler.jsa.part");
+        Launch launch = launches(Optional.empty(), null).planArchiveDump("echo", descriptor, blob, archive, java);
+
+        List<String> c = launch.command();
+        assertEquals("/usr/bin/bwrap", c.get(0));
+        assertTrue(c.containsAll(List.of("--unshare-user", "--unshare-pid", "--unshare-net", "--disable-userns")), c.toString());
+        assertTrue(Collections.indexOfSubList(c, List.of("--seccomp", "4")) >= 0, c.toString());
+        assertTrue(Collections.indexOfSubList(c, List.of("--bind", archive.toString(), "/cds")) >= 0, c.toString());
+        assertEquals(1, Collections.frequency(c, "--bind"), "one writable bind");
+        assertTrue(Collections.indexOfSubList(c, List.of("--chdir", "/cds", "--remount-ro", "/", "--")) >= 0, c.toString());
+        assertEquals(java, c.subList(c.size() - java.size(), c.size()));
+        assertTrue(launch.shimOptions().contains("4=" + dir.resolve("default.bpf")), launch.shimOptions().toString());
+
+        assertThrows(SandboxUnavailableException.class, () -> launches(Optional.empty(), "no bubblewrap here")
+                .planArchiveDump("echo", descriptor, blob, archive, java));
+    }
+
+    @Test
     void theDefaultConfinesEveryNamespaceAndRunsTheCheckedCopy() throws IOException {
         Launch launch = plan(Sandbox.DEFAULT);
         List<String> o = launch.shimOptions();
