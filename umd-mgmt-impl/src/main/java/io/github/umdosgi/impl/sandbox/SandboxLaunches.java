@@ -114,19 +114,8 @@ public final class SandboxLaunches {
         List<String> binds = handlerBinds(blob);
         HandlerCgroup cgroup = cgroups.create(driver + "." + instance, sandbox);
         try {
-            List<String> options = new ArrayList<>(fileOptions(blob, identity));
-            options.addAll(List.of("--fd", SECCOMP_FD + "=" + seccomp));
-            for (Path folder : cgroup.folders()) {
-                options.addAll(List.of("--cgroup", folder.toString()));
-            }
-            options.addAll(rlimits(sandbox, cgroup));
-            host.dropTo().ifPresent(id -> options.addAll(List.of("--user", id + ":" + id)));
-            if (host.dropTo().isPresent()) {
-                // A root JVM can give the tree a pid namespace of its own, watched from outside: the
-                // kernel then kills it whole, even if the JVM dies while bubblewrap builds the sandbox.
-                options.addAll(List.of("--pid-namespace", "--name", processName(driver, instance)));
-            }
-            options.add("--no-new-privs");
+            List<String> options = confinedOptions(blob, identity, seccomp, sandbox, cgroup,
+                    processName(driver, Integer.toString(instance)));
             String inside = blob.sandboxPath().orElse(HANDLER_DIR + "/" + blob.executable().getFileName());
             List<String> command = new ArrayList<>(bubblewrap(sandbox, inside, binds));
             if (!cgroup.limitsProcesses() && sandbox.profile() != Sandbox.Profile.STRICT) {
@@ -176,15 +165,7 @@ public final class SandboxLaunches {
         binds.addAll(List.of("--bind", archiveDir.toString(), ARCHIVE_DIR));
         HandlerCgroup cgroup = cgroups.create(driver + ".cds", sandbox);
         try {
-            List<String> options = new ArrayList<>(fileOptions(blob, ""));
-            options.addAll(List.of("--fd", SECCOMP_FD + "=" + seccomp));
-            for (Path folder : cgroup.folders()) {
-                options.addAll(List.of("--cgroup", folder.toString()));
-            }
-            options.addAll(rlimits(sandbox, cgroup));
-            host.dropTo().ifPresent(id -> options.addAll(List.of("--user", id + ":" + id, "--pid-namespace",
-                    "--name", "umd:" + driver + "#cds")));
-            options.add("--no-new-privs");
+            List<String> options = confinedOptions(blob, "", seccomp, sandbox, cgroup, processName(driver, "cds"));
             String inside = HANDLER_DIR + "/" + blob.executable().getFileName();
             List<String> command = new ArrayList<>(bubblewrap(sandbox, inside, binds, ARCHIVE_DIR));
             command.addAll(java);
@@ -193,6 +174,25 @@ public final class SandboxLaunches {
             cgroup.release();
             throw e;
         }
+    }
+
+    /** The shim's options for a confined tree: the checked files, its cgroups and limits, its uid. */
+    private List<String> confinedOptions(HandlerBlob blob, String identity, Path seccomp, Sandbox sandbox,
+            HandlerCgroup cgroup, String name) {
+        List<String> options = new ArrayList<>(fileOptions(blob, identity));
+        options.addAll(List.of("--fd", SECCOMP_FD + "=" + seccomp));
+        for (Path folder : cgroup.folders()) {
+            options.addAll(List.of("--cgroup", folder.toString()));
+        }
+        options.addAll(rlimits(sandbox, cgroup));
+        host.dropTo().ifPresent(id -> options.addAll(List.of("--user", id + ":" + id)));
+        if (host.dropTo().isPresent()) {
+            // A root JVM can give the tree a pid namespace of its own, watched from outside: the
+            // kernel then kills it whole, even if the JVM dies while bubblewrap builds the sandbox.
+            options.addAll(List.of("--pid-namespace", "--name", name));
+        }
+        options.add("--no-new-privs");
+        return options;
     }
 
     /**
@@ -227,7 +227,7 @@ public final class SandboxLaunches {
     }
 
     /** What ps shows for the process the manager holds, as the kernel names a driver's process after it. */
-    static String processName(String driver, int instance) {
+    static String processName(String driver, String instance) {
         return "umd:" + driver + "#" + instance;
     }
 
